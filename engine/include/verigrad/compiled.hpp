@@ -60,6 +60,9 @@ class Compiled {
  private:
   template <class U>
   friend Result<Compiled<U>> compile(const Graph&, std::span<const Tensor<U>>);
+  explicit Compiled(std::shared_ptr<const CompiledState<T>> state) : state_(std::move(state)) {
+    tape_.state_ = state_;
+  }
   std::shared_ptr<const CompiledState<T>> state_;
   Tape<T> tape_;
 };

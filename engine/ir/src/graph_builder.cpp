@@ -1,0 +1,280 @@
+// GraphBuilder: the one validation path (addNode) shared by the typed methods and the parser.
+#include "verigrad/graph_builder.hpp"
+
+#include "node_text.hpp"
+#include "verigrad/shape_rules.hpp"
+
+namespace verigrad {
+namespace {
+
+std::string quoted(const std::string& nodeText) { return "'" + nodeText + "'"; }
+
+Error nodeError(ErrorCode code, ValueId id, const std::string& nodeText, const std::string& what) {
+  return Error::make(code, quoted(nodeText) + ": " + what, id);
+}
+
+}  // namespace
+
+GraphBuilder::GraphBuilder(std::vector<Shape> inputs)
+    : body_(std::make_shared<detail::GraphBody>()) {
+  body_->inputs = std::move(inputs);
+  body_->valueOffsets.reserve(body_->inputs.size() + 1);
+  body_->valueOffsets.push_back(0);
+  for (const Shape& s : body_->inputs) {
+    uint64_t next = body_->valueOffsets.back() + static_cast<uint64_t>(s.numel());
+    if (next > static_cast<uint64_t>(Shape::kMaxNumel)) {
+      fail(Error::make(ErrorCode::Overflow, "graph inputs hold more than 2^62 elements in all"));
+      return;
+    }
+    body_->valueOffsets.push_back(next);
+  }
+}
+
+Var GraphBuilder::fail(Error e) {
+  if (!error_) error_ = std::move(e);
+  return Var{};
+}
+
+Var GraphBuilder::arg(size_t i) {
+  if (error_) return Var{};
+  if (i >= body_->inputs.size()) return arg(i, Shape{});
+  return arg(i, body_->inputs[i]);
+}
+
+Var GraphBuilder::arg(size_t i, const Shape& shape) {
+  if (error_) return Var{};
+  const size_t n = body_->inputs.size();
+  if (i >= n) {
+    return fail(Error::make(ErrorCode::InvalidId, "graph builder: input index out of bounds i=" +
+                                                      std::to_string(i) + " (|Γ|=" +
+                                                      std::to_string(n) + ")"));
+  }
+  if (body_->inputs[i] != shape) {
+    return fail(Error::make(ErrorCode::ShapeMismatch,
+                            "graph builder: input shape mismatch at i=" + std::to_string(i) +
+                                ": expected " + body_->inputs[i].str() + ", got " + shape.str(),
+                            static_cast<int64_t>(i)));
+  }
+  return Var{static_cast<ValueId>(i), shape};
+}
+
+std::vector<Var> GraphBuilder::args() {
+  std::vector<Var> vars;
+  for (size_t i = 0; i < body_->inputs.size(); ++i) vars.push_back(arg(i));
+  return vars;
+}
+
+Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
+                                  std::span<const int64_t> ints,
+                                  std::span<const ExactLiteral> literals,
+                                  const std::optional<Shape>& declared) {
+  if (error_) return *error_;
+  const size_t numValues = body_->inputs.size() + body_->nodes.size();
+  if (numValues >= Var::kInvalid - 1) {
+    return Error::make(ErrorCode::Overflow, "graph builder: more than 2^32 - 2 values");
+  }
+  const auto id = static_cast<ValueId>(numValues);
+  const OpInfo& info = opInfo(op);
+  const std::string text = detail::formatNodeText(id, op, parents, ints, literals, true);
+
+  if (parents.size() != static_cast<size_t>(info.arity)) {
+    return nodeError(ErrorCode::InvalidArgument, id, text,
+                     std::string(info.name) + " takes " + std::to_string(info.arity) +
+                         " operand(s), got " + std::to_string(parents.size()));
+  }
+  for (size_t k = 0; k < parents.size(); ++k) {
+    if (parents[k] >= id) {
+      return nodeError(ErrorCode::InvalidId, id, text,
+                       "operand #" + std::to_string(k) + " (%" + std::to_string(parents[k]) +
+                           ") is not defined before %" + std::to_string(id) +
+                           " (forward reference: operands must have smaller ids)");
+    }
+  }
+  if (info.numInts >= 0 && ints.size() != static_cast<size_t>(info.numInts)) {
+    return nodeError(ErrorCode::InvalidArgument, id, text,
+                     std::string(info.name) + " takes " + std::to_string(info.numInts) +
+                         " int attribute(s), got " + std::to_string(ints.size()));
+  }
+  if (info.numLits >= 0 && literals.size() != static_cast<size_t>(info.numLits)) {
+    return nodeError(ErrorCode::InvalidArgument, id, text,
+                     std::string(info.name) + " takes " + std::to_string(info.numLits) +
+                         " literal attribute(s), got " + std::to_string(literals.size()));
+  }
+  if (info.takesTargetShape && !declared) {
+    return nodeError(ErrorCode::InvalidArgument, id, text,
+                     std::string(info.name) + " needs a target shape");
+  }
+  if (op == Op::Clamp && ExactLiteral::compare(literals[0], literals[1]) > 0) {
+    return nodeError(ErrorCode::InvalidArgument, id, text,
+                     "clamp needs lo <= hi, got lo = " + literals[0].str() +
+                         ", hi = " + literals[1].str());
+  }
+  if (op == Op::Const && static_cast<int64_t>(literals.size()) != declared->numel()) {
+    return nodeError(ErrorCode::ShapeMismatch, id, text,
+                     "const of shape " + declared->str() + " needs " +
+                         std::to_string(declared->numel()) + " payload values, got " +
+                         std::to_string(literals.size()));
+  }
+
+  Shape operandShapes[3];  // parents are known to precede id, so their shapes exist
+  for (size_t k = 0; k < parents.size(); ++k) {
+    operandShapes[k] = parents[k] < body_->inputs.size()
+                           ? body_->inputs[parents[k]]
+                           : body_->nodes[parents[k] - body_->inputs.size()].shape;
+  }
+  rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, parents.size()), ints,
+                           literals.size(), info.takesTargetShape ? &*declared : nullptr};
+  Result<Shape> inferred = rules::inferShape(op, ruleArgs, text, parents);
+  if (!inferred.ok()) {
+    Error e = inferred.error();
+    e.node = id;
+    return e;
+  }
+  if (declared && !info.takesTargetShape && *declared != inferred.value()) {
+    return nodeError(ErrorCode::ShapeMismatch, id, text,
+                     "declared shape " + declared->str() + " does not match the inferred shape " +
+                         inferred.value().str());
+  }
+  const Shape& shape = inferred.value();
+  const uint64_t total = body_->valueOffsets.back() + static_cast<uint64_t>(shape.numel());
+  if (total > static_cast<uint64_t>(Shape::kMaxNumel)) {
+    return nodeError(ErrorCode::Overflow, id, text,
+                     "the graph's values would hold more than 2^62 elements in all");
+  }
+
+  Node node{};
+  node.op = op;
+  node.numParents = static_cast<uint8_t>(parents.size());
+  node.parentBegin = static_cast<uint32_t>(body_->parentPool.size());
+  node.intBegin = static_cast<uint32_t>(body_->intPool.size());
+  node.intCount = static_cast<uint32_t>(ints.size());
+  node.litBegin = static_cast<uint32_t>(body_->literalPool.size());
+  node.litCount = static_cast<uint32_t>(literals.size());
+  node.shape = shape;
+  body_->parentPool.insert(body_->parentPool.end(), parents.begin(), parents.end());
+  body_->intPool.insert(body_->intPool.end(), ints.begin(), ints.end());
+  body_->literalPool.insert(body_->literalPool.end(), literals.begin(), literals.end());
+  body_->nodes.push_back(node);
+  body_->valueOffsets.push_back(total);
+  return Var{id, shape};
+}
+
+Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<const int64_t> ints,
+                        std::span<const ExactLiteral> literals,
+                        const std::optional<Shape>& declared) {
+  if (error_) return Var{};
+  const size_t numValues = body_->inputs.size() + body_->nodes.size();
+  ValueId parents[3];
+  size_t k = 0;
+  for (const Var& v : operands) {
+    const std::string where = "graph builder: " + std::string(opName(op)) + " operand #" +
+                              std::to_string(k) + ": ";
+    if (!v.valid()) {
+      return fail(Error::make(ErrorCode::InvalidId,
+                              where + "invalid Var (default-constructed or from a failed call)"));
+    }
+    if (v.id >= numValues) {
+      return fail(Error::make(ErrorCode::InvalidId, where + "invalid id=" + std::to_string(v.id) +
+                                                        " for ctxLen=" +
+                                                        std::to_string(numValues)));
+    }
+    const Shape& actual = v.id < body_->inputs.size()
+                              ? body_->inputs[v.id]
+                              : body_->nodes[v.id - body_->inputs.size()].shape;
+    if (actual != v.shape) {
+      return fail(Error::make(ErrorCode::ShapeMismatch,
+                              where + "shape mismatch at id=" + std::to_string(v.id) +
+                                  ": expected " + v.shape.str() + ", got " + actual.str()));
+    }
+    parents[k++] = v.id;
+  }
+  Result<Var> r = addNode(op, std::span<const ValueId>(parents, k), ints, literals, declared);
+  if (!r.ok()) return fail(r.error());
+  return r.value();
+}
+
+Result<Graph> GraphBuilder::finish() {
+  if (error_) return *error_;
+  Graph g(std::move(body_));
+  body_ = std::make_shared<detail::GraphBody>();
+  body_->valueOffsets.push_back(0);
+  return g;
+}
+
+// ---- one method per op
+
+Var GraphBuilder::constant(const Shape& shape, std::span<const ExactLiteral> payload) {
+  return build(Op::Const, {}, {}, payload, shape);
+}
+Var GraphBuilder::detach(Var x) { return build(Op::Detach, {x}); }
+Var GraphBuilder::add(Var a, Var b) { return build(Op::Add, {a, b}); }
+Var GraphBuilder::sub(Var a, Var b) { return build(Op::Sub, {a, b}); }
+Var GraphBuilder::mul(Var a, Var b) { return build(Op::Mul, {a, b}); }
+Var GraphBuilder::div(Var a, Var b) { return build(Op::Div, {a, b}); }
+Var GraphBuilder::square(Var x) { return build(Op::Square, {x}); }
+Var GraphBuilder::scale(Var x, const ExactLiteral& c) {
+  return build(Op::Scale, {x}, {}, std::span<const ExactLiteral>(&c, 1));
+}
+Var GraphBuilder::max(Var a, Var b) { return build(Op::Max, {a, b}); }
+Var GraphBuilder::min(Var a, Var b) { return build(Op::Min, {a, b}); }
+Var GraphBuilder::abs(Var x) { return build(Op::Abs, {x}); }
+Var GraphBuilder::clamp(Var x, const ExactLiteral& lo, const ExactLiteral& hi) {
+  const ExactLiteral bounds[2] = {lo, hi};
+  return build(Op::Clamp, {x}, {}, bounds);
+}
+Var GraphBuilder::relu(Var x) { return build(Op::Relu, {x}); }
+Var GraphBuilder::inv(Var x) { return build(Op::Inv, {x}); }
+Var GraphBuilder::sum(Var x) { return build(Op::Sum, {x}); }
+Var GraphBuilder::reduceSum(Var x, int64_t axis) {
+  return build(Op::ReduceSum, {x}, std::span<const int64_t>(&axis, 1));
+}
+Var GraphBuilder::reduceMean(Var x, int64_t axis) {
+  return build(Op::ReduceMean, {x}, std::span<const int64_t>(&axis, 1));
+}
+Var GraphBuilder::mseLoss(Var yhat, Var target) { return build(Op::MseLoss, {yhat, target}); }
+Var GraphBuilder::linear(Var w, Var b, Var x) { return build(Op::Linear, {w, b, x}); }
+Var GraphBuilder::matmul(Var a, Var b) { return build(Op::Matmul, {a, b}); }
+Var GraphBuilder::bmm(Var a, Var b) { return build(Op::Bmm, {a, b}); }
+Var GraphBuilder::flatten(Var x) { return build(Op::Flatten, {x}); }
+Var GraphBuilder::reshape(Var x, const Shape& target) {
+  return build(Op::Reshape, {x}, {}, {}, target);
+}
+Var GraphBuilder::transpose2d(Var x) { return build(Op::Transpose2d, {x}); }
+Var GraphBuilder::transpose3dFirstToLast(Var x) { return build(Op::Transpose3dFirstToLast, {x}); }
+Var GraphBuilder::transpose3dLastToFirst(Var x) { return build(Op::Transpose3dLastToFirst, {x}); }
+Var GraphBuilder::transpose3dLastTwo(Var x) { return build(Op::Transpose3dLastTwo, {x}); }
+Var GraphBuilder::swapAdjacentAtDepth(Var x, int64_t d) {
+  return build(Op::SwapAdjacentAtDepth, {x}, std::span<const int64_t>(&d, 1));
+}
+Var GraphBuilder::broadcastTo(Var x, const Shape& target) {
+  return build(Op::BroadcastTo, {x}, {}, {}, target);
+}
+Var GraphBuilder::concatVectors(Var a, Var b) { return build(Op::ConcatVectors, {a, b}); }
+Var GraphBuilder::concatDim0(Var a, Var b) { return build(Op::ConcatDim0, {a, b}); }
+Var GraphBuilder::sliceRange0(Var x, int64_t start, int64_t len) {
+  const int64_t attrs[2] = {start, len};
+  return build(Op::SliceRange0, {x}, attrs);
+}
+Var GraphBuilder::gatherScalar(Var x, int64_t index) {
+  return build(Op::GatherScalar, {x}, std::span<const int64_t>(&index, 1));
+}
+Var GraphBuilder::gatherRow(Var x, int64_t index) {
+  return build(Op::GatherRow, {x}, std::span<const int64_t>(&index, 1));
+}
+Var GraphBuilder::gatherScalarNat(Var x, int64_t index) {
+  return build(Op::GatherScalarNat, {x}, std::span<const int64_t>(&index, 1));
+}
+Var GraphBuilder::gatherVecNat(Var x, std::span<const int64_t> indices) {
+  return build(Op::GatherVecNat, {x}, indices);
+}
+Var GraphBuilder::gatherRowsNat(Var x, std::span<const int64_t> indices) {
+  return build(Op::GatherRowsNat, {x}, indices);
+}
+Var GraphBuilder::scatterAddVec(Var x, Var v, int64_t index) {
+  return build(Op::ScatterAddVec, {x, v}, std::span<const int64_t>(&index, 1));
+}
+Var GraphBuilder::scatterAddRow(Var x, Var v, int64_t index) {
+  return build(Op::ScatterAddRow, {x, v}, std::span<const int64_t>(&index, 1));
+}
+
+}  // namespace verigrad

@@ -1,0 +1,124 @@
+// compile<T> and the Compiled<T> accessors: checks inputs against Γ, converts literals, refuses
+// ops T cannot compute, and evaluates forward in id order into one value arena.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "compiled_state.hpp"
+
+namespace verigrad {
+
+template <class T>
+Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> inputs) {
+  using Traits = ScalarTraits<T>;
+  const size_t numInputs = graph.numInputs();
+  if (inputs.size() != numInputs) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "compile: the graph has " + std::to_string(numInputs) +
+                           " inputs (|Γ|), got " + std::to_string(inputs.size()) + " tensors");
+  }
+  for (size_t i = 0; i < numInputs; ++i) {
+    if (inputs[i].shape() != graph.inputs()[i]) {
+      return Error::make(ErrorCode::ShapeMismatch,
+                         "compile: input %" + std::to_string(i) + " has shape " +
+                             inputs[i].shape().str() + ", expected " + graph.inputs()[i].str(),
+                         static_cast<int64_t>(i));
+    }
+  }
+
+  auto state = std::make_shared<CompiledState<T>>();
+  state->graph = graph;
+  for (size_t k = 0; k < graph.numNodes(); ++k) {
+    const Node& n = graph.node(k);
+    const auto id = static_cast<ValueId>(numInputs + k);
+    if (!Traits::supports(n.op)) {
+      return Error::make(ErrorCode::Unsupported,
+                         "'" + graph.nodeText(id) + "': " + std::string(opName(n.op)) +
+                             " cannot be computed exactly at the " + std::string(Traits::name) +
+                             " scalar",
+                         id);
+    }
+    for (const ExactLiteral& lit : graph.literals(n)) {
+      Result<T> converted = Traits::fromLiteral(lit);
+      if (!converted.ok()) {
+        return Error::make(converted.error().code,
+                           "'" + graph.nodeText(id) + "': literal " + lit.str() +
+                               " cannot be converted to " + std::string(Traits::name) + ": " +
+                               converted.error().message,
+                           id);
+      }
+      state->literals.push_back(std::move(converted).value());
+    }
+  }
+
+  state->values = Context<T>(graph);
+  for (size_t i = 0; i < numInputs; ++i) {
+    T* dst = state->values.mutableData(i);
+    const T* src = inputs[i].data();
+    for (int64_t e = 0; e < inputs[i].numel(); ++e) dst[e] = src[e];
+  }
+  for (size_t k = 0; k < graph.numNodes(); ++k) {
+    const auto id = static_cast<ValueId>(numInputs + k);
+    kernels::NodeArgs<T> args = kernels::nodeArgs(*state, id, /*withOut=*/false);
+    Status st = kernels::forwardNode(args, state->values.mutableData(id));
+    if (!st.ok()) return st.error();
+  }
+
+  return Compiled<T>(std::move(state));
+}
+
+template <class T>
+const Context<T>& Compiled<T>::values() const {
+  return state_->values;
+}
+
+template <class T>
+const Graph& Compiled<T>::graph() const {
+  return state_->graph;
+}
+
+template <class T>
+Result<Context<T>> Compiled<T>::backwardDenseAllFromOutput() const {
+  Result<size_t> out = checkedOutId(state_->graph);
+  if (!out.ok()) return out.error();
+  return tape_.backwardDenseAll(out.value(), Tensor<T>::scalar(T(1)));
+}
+
+template <class T>
+Result<Context<T>> Compiled<T>::backwardDenseFromSeedCtx(std::span<const Tensor<T>> seeds) const {
+  const Graph& g = state_->graph;
+  if (seeds.size() != g.numValues()) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "autograd: seed context has " + std::to_string(seeds.size()) +
+                           " entries, expected |Γ| + |ss| = " + std::to_string(g.numValues()));
+  }
+  for (size_t id = 0; id < seeds.size(); ++id) {
+    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
+    if (seeds[id].shape() != expected) {
+      return Error::make(ErrorCode::ShapeMismatch,
+                         "autograd: seed context entry %" + std::to_string(id) + " has shape " +
+                             seeds[id].shape().str() + ", expected " + expected.str() +
+                             " (Γ ++ ss)",
+                         static_cast<int64_t>(id));
+    }
+  }
+  return tape_.backwardDenseFrom(seeds);
+}
+
+template <class T>
+Result<std::vector<Tensor<T>>> gradientsOf(const Context<T>& grads, std::span<const size_t> ids) {
+  std::vector<Tensor<T>> out;
+  out.reserve(ids.size());
+  for (size_t id : ids) {
+    if (id >= grads.size()) {
+      return Error::make(ErrorCode::InvalidId,
+                         "gradientsOf: id " + std::to_string(id) + " is out of range (" +
+                             std::to_string(grads.size()) + " values)");
+    }
+    out.push_back(grads.tensor(id));
+  }
+  return out;
+}
+
+}  // namespace verigrad

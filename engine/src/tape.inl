@@ -1,0 +1,202 @@
+// The reverse sweeps over a compiled tape: backwardDenseFrom (total: every node's VJP runs) and
+// backwardDenseAll (sparse: only nodes reached from the output run). Contributions go to true
+// parents only (design.md, departures): same values as TorchLean's dense emission, O(edges).
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "compiled_state.hpp"
+#ifndef NDEBUG
+#include "verigrad/shape_rules.hpp"
+#endif
+
+namespace verigrad {
+namespace sweep {
+
+using kernels::Accum;
+
+// Debug builds check every VJP contribution's shape against the operand's recipe in ops.def.
+template <class T>
+void assertRecipeShape(const kernels::NodeArgs<T>& a, int operand) {
+#ifndef NDEBUG
+  Shape operands[3];
+  const size_t arity = a.node->numParents;
+  for (size_t k = 0; k < arity; ++k) operands[k] = a.in[k].shape;
+  rules::RuleArgs args{std::span<const Shape>(operands, arity), a.ints, a.node->litCount,
+                       &a.node->shape};
+  Result<Shape> recipe = rules::vjpShape(a.node->op, operand, args, a.node->shape);
+  if (!recipe.ok() || recipe.value() != a.in[operand].shape) {
+    std::fprintf(stderr, "verigrad: VJP recipe of %s operand #%d disagrees with the operand\n",
+                 std::string(opName(a.node->op)).c_str(), operand);
+    std::abort();
+  }
+#else
+  (void)a;
+  (void)operand;
+#endif
+}
+
+// Runs node id's VJP for every distinct parent. `modeFor(parent)` says whether the parent's slot
+// is overwritten (first contribution) or added to; `onWritten(parent)` runs after each write. A
+// parent that occurs in several operand slots first sums its contributions in operand order in
+// `scratch` (so `add x x` gives x the one contribution δ + δ), then lands in its slot.
+template <class T, class ModeFor, class OnWritten>
+void runNodeVjp(const CompiledState<T>& s, Context<T>& grads, ValueId id, std::vector<T>& scratch,
+                ModeFor&& modeFor, OnWritten&& onWritten) {
+  const Graph& g = s.graph;
+  const Node& n = g.producer(id);
+  if (!kernels::kHasGradientEdges[static_cast<size_t>(n.op)]) return;
+  const kernels::NodeArgs<T> a = kernels::nodeArgs(s, id, /*withOut=*/true);
+  const T* delta = grads.mutableData(id);
+  std::span<const ValueId> parents = g.parents(n);
+  for (size_t k = 0; k < parents.size(); ++k) {
+    const ValueId p = parents[k];
+    bool seenBefore = false, seenAfter = false;
+    for (size_t j = 0; j < parents.size(); ++j) {
+      if (parents[j] == p && j < k) seenBefore = true;
+      if (parents[j] == p && j > k) seenAfter = true;
+    }
+    if (seenBefore) continue;  // already handled with its first occurrence
+    assertRecipeShape(a, static_cast<int>(k));
+    T* slot = grads.mutableData(p);
+    const Accum mode = modeFor(p);
+    if (!seenAfter) {
+      kernels::vjpNode(a, static_cast<int>(k), delta, slot, mode);
+    } else {
+      const auto numel = static_cast<size_t>(g.shapeOf(p).numel());
+      if (scratch.size() < numel) scratch.resize(numel);
+      kernels::vjpNode(a, static_cast<int>(k), delta, scratch.data(), Accum::Assign);
+      for (size_t j = k + 1; j < parents.size(); ++j) {
+        if (parents[j] != p) continue;
+        assertRecipeShape(a, static_cast<int>(j));
+        kernels::vjpNode(a, static_cast<int>(j), delta, scratch.data(), Accum::Add);
+      }
+      for (size_t e = 0; e < numel; ++e) kernels::accumulate(slot[e], scratch[e], mode);
+    }
+    onWritten(p);
+  }
+}
+
+template <class T>
+Context<T> denseFrom(const CompiledState<T>& s, Context<T> grads) {
+  std::vector<T> scratch;
+  const size_t first = s.graph.numInputs();
+  for (size_t id = s.graph.numValues(); id-- > first;) {
+    runNodeVjp(
+        s, grads, static_cast<ValueId>(id), scratch, [](ValueId) { return Accum::Add; },
+        [](ValueId) {});
+  }
+  return grads;
+}
+
+}  // namespace sweep
+
+template <class T>
+size_t Tape<T>::size() const {
+  return state_->graph.numValues();
+}
+
+template <class T>
+Result<Context<T>> Tape<T>::backwardDenseFrom(std::span<const Tensor<T>> grads0) const {
+  const Graph& g = state_->graph;
+  if (grads0.size() != g.numValues()) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "autograd: initial dense gradient array has wrong length: expected " +
+                           std::to_string(g.numValues()) + ", got " +
+                           std::to_string(grads0.size()));
+  }
+  // The sweep visits ids from last to first; report a bad seed in that order, as it would.
+  for (size_t id = grads0.size(); id-- > 0;) {
+    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
+    if (grads0[id].shape() != expected) {
+      return Error::make(ErrorCode::ShapeMismatch,
+                         "autograd: gradient array has wrong shape for node %" +
+                             std::to_string(id) + ": expected " + expected.str() + ", got " +
+                             grads0[id].shape().str(),
+                         static_cast<int64_t>(id));
+    }
+  }
+  Context<T> grads(g);
+  for (size_t id = 0; id < grads0.size(); ++id) {
+    T* dst = grads.mutableData(id);
+    const T* src = grads0[id].data();
+    for (int64_t e = 0; e < grads0[id].numel(); ++e) dst[e] = src[e];
+  }
+  return sweep::denseFrom(*state_, std::move(grads));
+}
+
+template <class T>
+Result<Context<T>> Tape<T>::backwardDenseFrom(const Context<T>& grads0) const {
+  const Graph& g = state_->graph;
+  if (grads0.size() != g.numValues()) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "autograd: initial dense gradient array has wrong length: expected " +
+                           std::to_string(g.numValues()) + ", got " +
+                           std::to_string(grads0.size()));
+  }
+  for (size_t id = grads0.size(); id-- > 0;) {
+    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
+    if (grads0.shape(id) != expected) {
+      return Error::make(ErrorCode::ShapeMismatch,
+                         "autograd: gradient array has wrong shape for node %" +
+                             std::to_string(id) + ": expected " + expected.str() + ", got " +
+                             grads0.shape(id).str(),
+                         static_cast<int64_t>(id));
+    }
+  }
+  Context<T> grads(g);
+  grads.arena() = std::vector<T>(grads0.flat().begin(), grads0.flat().end());
+  return sweep::denseFrom(*state_, std::move(grads));
+}
+
+template <class T>
+Result<Context<T>> Tape<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) const {
+  const CompiledState<T>& s = *state_;
+  const Graph& g = s.graph;
+  const size_t n = g.numValues();
+  if (outId >= n) {
+    return Error::make(ErrorCode::InvalidId, "autograd: invalid output id " +
+                                                 std::to_string(outId) + " (the tape has " +
+                                                 std::to_string(n) + " nodes)");
+  }
+  const Shape& outShape = g.shapeOf(static_cast<ValueId>(outId));
+  if (seed.shape() != outShape) {
+    return Error::make(ErrorCode::ShapeMismatch,
+                       "autograd: seed gradient shape mismatch for output %" +
+                           std::to_string(outId) + ": expected " + outShape.str() + ", got " +
+                           seed.shape().str(),
+                       static_cast<int64_t>(outId));
+  }
+  // Zero-initialised: slots never reached stay zero (TorchLean's final zero-fill).
+  Context<T> grads(g);
+  std::vector<uint8_t> reached(n, 0);
+  reached[outId] = 1;
+  T* dst = grads.mutableData(outId);
+  for (int64_t e = 0; e < seed.numel(); ++e) dst[e] = seed[e];
+
+  std::vector<T> scratch;
+  const size_t first = g.numInputs();
+  // Nodes after outId are never reached: start at outId itself.
+  for (size_t id = outId + 1; id-- > first;) {
+    if (!reached[id]) continue;
+    sweep::runNodeVjp(
+        s, grads, static_cast<ValueId>(id), scratch,
+        [&](ValueId p) { return reached[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
+        [&](ValueId p) { reached[p] = 1; });
+  }
+  return grads;
+}
+
+}  // namespace verigrad
+
+// Instantiates the engine's templates for one scalar type (in engine_<scalar>.cpp).
+#define VG_INSTANTIATE_ENGINE(T)                                                            \
+  template class verigrad::Tape<T>;                                                         \
+  template class verigrad::Compiled<T>;                                                     \
+  template verigrad::Result<verigrad::Compiled<T>> verigrad::compile<T>(                    \
+      const verigrad::Graph&, std::span<const verigrad::Tensor<T>>);                        \
+  template verigrad::Result<std::vector<verigrad::Tensor<T>>> verigrad::gradientsOf<T>(     \
+      const verigrad::Context<T>&, std::span<const size_t>);
