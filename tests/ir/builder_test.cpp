@@ -1,1 +1,161 @@
-// placeholder: being written
+// GraphBuilder: ids and shapes, the validation path's messages, sticky errors, finish().
+#include "test_support.hpp"
+
+namespace verigrad {
+namespace {
+
+using testing::L;
+using testing::Unwrap;
+
+void expectError(const Error* e, ErrorCode code, const std::string& fragment) {
+  ASSERT_NE(e, nullptr) << "expected an error containing: " << fragment;
+  EXPECT_EQ(e->code, code) << errorCodeName(e->code) << ": " << e->message;
+  EXPECT_NE(e->message.find(fragment), std::string::npos)
+      << "message: " << e->message << "\nexpected to contain: " << fragment;
+}
+
+TEST(GraphBuilder, IdsFollowInputsThenCreationOrder) {
+  GraphBuilder b({Shape{2, 3}, Shape{3, 4}});
+  Var a = b.arg(0), w = b.arg(1);
+  EXPECT_EQ(a.id, 0u);
+  EXPECT_EQ(w.id, 1u);
+  Var y = b.matmul(a, w);
+  EXPECT_EQ(y.id, 2u);
+  EXPECT_EQ(y.shape, (Shape{2, 4}));
+  Var s = b.sum(y);
+  EXPECT_EQ(s.id, 3u);
+  EXPECT_EQ(s.shape, Shape{});
+  Graph g = Unwrap(b.finish());
+  EXPECT_EQ(g.numInputs(), 2u);
+  EXPECT_EQ(g.numNodes(), 2u);
+  EXPECT_EQ(g.numValues(), 4u);
+  EXPECT_EQ(g.shapeOf(2), (Shape{2, 4}));
+  EXPECT_EQ(g.nodeText(2), "%2 = matmul(%0, %1)");
+  EXPECT_EQ(g.totalElements(), 6u + 12u + 8u + 1u);
+}
+
+TEST(GraphBuilder, NodeTextShowsAttributes) {
+  GraphBuilder b({Shape{4, 2}});
+  Var x = b.arg(0);
+  b.sliceRange0(x, 1, 2);
+  b.clamp(x, L("-1/2"), L("3"));
+  const int64_t idx[] = {0, 3, 3};
+  b.gatherRowsNat(x, idx);
+  Graph g = Unwrap(b.finish());
+  EXPECT_EQ(g.nodeText(1), "%1 = sliceRange0(%0) {start = 1, len = 2}");
+  EXPECT_EQ(g.nodeText(2), "%2 = clamp(%0) {lo = -1/2, hi = 3}");
+  EXPECT_EQ(g.nodeText(3), "%3 = gatherRowsNat(%0) {indices = [0, 3, 3]}");
+  EXPECT_EQ(g.nodeText(0), "%0 (input 0)");
+}
+
+TEST(GraphBuilder, ArgChecksIndexAndShape) {
+  GraphBuilder b({Shape{2}});
+  b.arg(1, Shape{2});
+  expectError(b.error(), ErrorCode::InvalidId, "input index out of bounds i=1 (|Γ|=1)");
+  GraphBuilder c({Shape{2}});
+  c.arg(0, Shape{3});
+  expectError(c.error(), ErrorCode::ShapeMismatch,
+              "input shape mismatch at i=0: expected [2], got [3]");
+}
+
+TEST(GraphBuilder, OperandShapeMismatchNamesNodeOperandAndShapes) {
+  GraphBuilder b({Shape{2, 3}, Shape{4, 2}});
+  b.matmul(b.arg(0), b.arg(1));
+  expectError(b.error(), ErrorCode::ShapeMismatch, "'%2 = matmul(%0, %1)': operand #1 (%1)");
+  expectError(b.error(), ErrorCode::ShapeMismatch, "[4,2]");
+}
+
+TEST(GraphBuilder, ForwardReferenceIsRejected) {
+  GraphBuilder b({Shape{2}});
+  const ValueId parents[] = {0, 1};
+  Result<Var> r = b.addNode(Op::Add, parents, {}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::InvalidId);
+  EXPECT_NE(r.error().message.find("'%1 = add(%0, %1)': operand #1 (%1) is not defined before %1"),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(r.error().node, 1);
+}
+
+TEST(GraphBuilder, WrongArityAndAttributeCounts) {
+  GraphBuilder b({Shape{2}});
+  const ValueId one[] = {0};
+  auto r = b.addNode(Op::Add, one, {}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("add takes 2 operand(s), got 1"), std::string::npos);
+  GraphBuilder c({Shape{2}});
+  auto s = c.addNode(Op::ReduceSum, one, {}, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("reduceSum takes 1 int attribute(s), got 0"), std::string::npos);
+}
+
+TEST(GraphBuilder, DeclaredShapeMustMatchInferred) {
+  GraphBuilder b({Shape{2}});
+  const ValueId parents[] = {0, 0};
+  auto r = b.addNode(Op::Add, parents, {}, {}, Shape{3});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::ShapeMismatch);
+  EXPECT_NE(r.error().message.find("declared shape [3] does not match the inferred shape [2]"),
+            std::string::npos)
+      << r.error().message;
+}
+
+TEST(GraphBuilder, ClampNeedsLoAtMostHi) {
+  GraphBuilder b({Shape{2}});
+  b.clamp(b.arg(0), L("1"), L("1/2"));
+  expectError(b.error(), ErrorCode::InvalidArgument, "clamp needs lo <= hi, got lo = 1, hi = 1/2");
+  GraphBuilder ok({Shape{2}});
+  ok.clamp(ok.arg(0), L("1/2"), L("1/2"));  // lo == hi is allowed
+  EXPECT_EQ(ok.error(), nullptr);
+}
+
+TEST(GraphBuilder, ConstPayloadMustMatchShape) {
+  GraphBuilder b({});
+  const ExactLiteral payload[] = {1, 2, 3};
+  b.constant(Shape{2, 2}, payload);
+  expectError(b.error(), ErrorCode::ShapeMismatch,
+              "const of shape [2,2] needs 4 payload values, got 3");
+}
+
+TEST(GraphBuilder, ErrorsAreStickyAndFinishReportsTheFirst) {
+  GraphBuilder b({Shape{2}, Shape{3}});
+  Var x = b.arg(0), y = b.arg(1);
+  Var bad = b.add(x, y);  // first error
+  EXPECT_FALSE(bad.valid());
+  Var later = b.relu(bad);  // no new error
+  EXPECT_FALSE(later.valid());
+  b.matmul(x, x);
+  Result<Graph> g = b.finish();
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(g.error().message.find("'%2 = add(%0, %1)'"), std::string::npos) << g.error().message;
+}
+
+TEST(GraphBuilder, InvalidOrStaleVarIsAnError) {
+  GraphBuilder b({Shape{2}});
+  b.relu(Var{});
+  expectError(b.error(), ErrorCode::InvalidId, "relu operand #0: invalid Var");
+  GraphBuilder c({Shape{2}});
+  c.relu(Var{0, Shape{3}});
+  expectError(c.error(), ErrorCode::ShapeMismatch, "shape mismatch at id=0: expected [3], got [2]");
+  GraphBuilder d({Shape{2}});
+  d.relu(Var{5, Shape{2}});
+  expectError(d.error(), ErrorCode::InvalidId, "invalid id=5 for ctxLen=1");
+}
+
+TEST(GraphBuilder, FinishLeavesAnEmptyBuilderAndGraphsShareTheirBody) {
+  GraphBuilder b({Shape{2}});
+  b.relu(b.arg(0));
+  Graph g = Unwrap(b.finish());
+  Graph copy = g;  // cheap: shares the immutable body
+  EXPECT_EQ(&copy.node(0), &g.node(0));
+  EXPECT_EQ(b.numValues(), 0u);
+}
+
+TEST(GraphBuilder, NumelBeyond2To62IsAnOverflowError) {
+  GraphBuilder b({Shape{int64_t{1} << 31, int64_t{1} << 31}});
+  b.broadcastTo(b.arg(0), Shape{int64_t{1} << 2, int64_t{1} << 31, int64_t{1} << 31});
+  expectError(b.error(), ErrorCode::Overflow, "2^62");
+}
+
+}  // namespace
+}  // namespace verigrad

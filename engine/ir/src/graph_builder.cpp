@@ -75,42 +75,43 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
   }
   const auto id = static_cast<ValueId>(numValues);
   const OpInfo& info = opInfo(op);
-  const std::string text = detail::formatNodeText(id, op, parents, ints, literals, true);
+  // Formatting the node's text costs more than validating it: only failures pay for it.
+  auto nodeText = [&] { return detail::formatNodeText(id, op, parents, ints, literals, true); };
 
   if (parents.size() != static_cast<size_t>(info.arity)) {
-    return nodeError(ErrorCode::InvalidArgument, id, text,
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      std::string(info.name) + " takes " + std::to_string(info.arity) +
                          " operand(s), got " + std::to_string(parents.size()));
   }
   for (size_t k = 0; k < parents.size(); ++k) {
     if (parents[k] >= id) {
-      return nodeError(ErrorCode::InvalidId, id, text,
+      return nodeError(ErrorCode::InvalidId, id, nodeText(),
                        "operand #" + std::to_string(k) + " (%" + std::to_string(parents[k]) +
                            ") is not defined before %" + std::to_string(id) +
                            " (forward reference: operands must have smaller ids)");
     }
   }
   if (info.numInts >= 0 && ints.size() != static_cast<size_t>(info.numInts)) {
-    return nodeError(ErrorCode::InvalidArgument, id, text,
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      std::string(info.name) + " takes " + std::to_string(info.numInts) +
                          " int attribute(s), got " + std::to_string(ints.size()));
   }
   if (info.numLits >= 0 && literals.size() != static_cast<size_t>(info.numLits)) {
-    return nodeError(ErrorCode::InvalidArgument, id, text,
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      std::string(info.name) + " takes " + std::to_string(info.numLits) +
                          " literal attribute(s), got " + std::to_string(literals.size()));
   }
   if (info.takesTargetShape && !declared) {
-    return nodeError(ErrorCode::InvalidArgument, id, text,
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      std::string(info.name) + " needs a target shape");
   }
   if (op == Op::Clamp && ExactLiteral::compare(literals[0], literals[1]) > 0) {
-    return nodeError(ErrorCode::InvalidArgument, id, text,
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      "clamp needs lo <= hi, got lo = " + literals[0].str() +
                          ", hi = " + literals[1].str());
   }
   if (op == Op::Const && static_cast<int64_t>(literals.size()) != declared->numel()) {
-    return nodeError(ErrorCode::ShapeMismatch, id, text,
+    return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
                      "const of shape " + declared->str() + " needs " +
                          std::to_string(declared->numel()) + " payload values, got " +
                          std::to_string(literals.size()));
@@ -124,21 +125,22 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
   }
   rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, parents.size()), ints,
                            literals.size(), info.takesTargetShape ? &*declared : nullptr};
-  Result<Shape> inferred = rules::inferShape(op, ruleArgs, text, parents);
+  Result<Shape> inferred = rules::inferShape(op, ruleArgs, "", parents);
+  if (!inferred.ok()) inferred = rules::inferShape(op, ruleArgs, nodeText(), parents);
   if (!inferred.ok()) {
     Error e = inferred.error();
     e.node = id;
     return e;
   }
   if (declared && !info.takesTargetShape && *declared != inferred.value()) {
-    return nodeError(ErrorCode::ShapeMismatch, id, text,
+    return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
                      "declared shape " + declared->str() + " does not match the inferred shape " +
                          inferred.value().str());
   }
   const Shape& shape = inferred.value();
   const uint64_t total = body_->valueOffsets.back() + static_cast<uint64_t>(shape.numel());
   if (total > static_cast<uint64_t>(Shape::kMaxNumel)) {
-    return nodeError(ErrorCode::Overflow, id, text,
+    return nodeError(ErrorCode::Overflow, id, nodeText(),
                      "the graph's values would hold more than 2^62 elements in all");
   }
 

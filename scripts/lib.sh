@@ -1,0 +1,57 @@
+# Shared helpers for the project's scripts: stage timing and the dependency installer.
+# Sourced, not run.
+
+VERIGRAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VERIGRAD_STAGE_LOG=()
+
+# stage NAME COMMAND...: runs COMMAND, prints and records how long it took; stops on failure.
+stage() {
+  local name="$1"
+  shift
+  local start end
+  start=$(date +%s)
+  echo "==> ${name}"
+  if ! "$@"; then
+    end=$(date +%s)
+    echo "==> ${name} FAILED after $((end - start)) s" >&2
+    exit 1
+  fi
+  end=$(date +%s)
+  VERIGRAD_STAGE_LOG+=("$(printf '%-10s %5d s' "${name}" "$((end - start))")")
+}
+
+print_stage_times() {
+  echo "==> stage times"
+  printf '    %s\n' "${VERIGRAD_STAGE_LOG[@]}"
+}
+
+# The Debian 12 packages the build and the tests need (see README, "Dependencies").
+VERIGRAD_PACKAGES=(
+  g++ cmake ninja-build pkgconf ccache
+  libboost-dev libgmp-dev libmpfr-dev libmpfi-dev libopenblas-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libz3-dev z3 libbenchmark-dev
+)
+
+install_deps() {
+  local missing=()
+  local pkg
+  for pkg in "${VERIGRAD_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("${pkg}")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "all ${#VERIGRAD_PACKAGES[@]} packages present"
+    return 0
+  fi
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_release() {
+  cmake --preset release
+}
+
+build_release() {
+  cmake --build --preset release
+}
