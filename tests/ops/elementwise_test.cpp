@@ -149,8 +149,8 @@ TYPED_TEST_SUITE(ElementwiseOps, Scalars, ScalarName);
 TYPED_TEST(ElementwiseOps, Add) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.add(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.add(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"1/2", "-3"}), Ten<T>({2}, {"1/4", "2"})});
   ExpectExact(c.values()[z.id], {"3/4", "-1"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"2", "-1/2"}), {{"2", "-1/2"}, {"2", "-1/2"}});
@@ -160,8 +160,8 @@ TYPED_TEST(ElementwiseOps, Add) {
 TYPED_TEST(ElementwiseOps, Sub) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.sub(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.sub(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"1/2", "-3"}), Ten<T>({2}, {"1/4", "2"})});
   ExpectExact(c.values()[z.id], {"1/4", "-5"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"2", "-1/2"}), {{"2", "-1/2"}, {"-2", "1/2"}});
@@ -171,19 +171,21 @@ TYPED_TEST(ElementwiseOps, Sub) {
 TYPED_TEST(ElementwiseOps, Mul) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.mul(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.mul(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c =
       CompileOk<T>(g, {Ten<T>({3}, {"1/2", "-3", "0"}), Ten<T>({3}, {"1/4", "2", "5"})});
   ExpectExact(c.values()[z.id], {"1/8", "-6", "0"});
-  ExpectInputGrads(c, z.id, Ten<T>({3}, {"2", "-1/2", "1"}), {{"1/2", "-1", "5"}, {"1", "3/2", "0"}});
+  ExpectInputGrads(c, z.id, Ten<T>({3}, {"2", "-1/2", "1"}),
+                   {{"1/2", "-1", "5"}, {"1", "3/2", "0"}});
 }
 
 // ---- mul x x: both operand slots are x, so x receives δ⊙x + δ⊙x = 2x·δ = [2·3·1, 2·(−1/2)·2].
 TYPED_TEST(ElementwiseOps, MulOfSameOperandGivesTwoXDelta) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}}, [](GraphBuilder& b) { return b.mul(b.arg(0), b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{2}}, [](GraphBuilder& b) { return b.mul(b.arg(0), b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"3", "-1/2"})});
   ExpectExact(c.values()[z.id], {"9", "1/4"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"1", "2"}), {{"6", "-2"}});
@@ -194,8 +196,8 @@ TYPED_TEST(ElementwiseOps, MulOfSameOperandGivesTwoXDelta) {
 TYPED_TEST(ElementwiseOps, Div) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.div(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{2}, Shape{2}}, [](GraphBuilder& b) { return b.div(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"1", "-3/2"}), Ten<T>({2}, {"2", "-1/4"})});
   ExpectExact(c.values()[z.id], {"1/2", "6"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"4", "1/2"}), {{"2", "-2"}, {"-1", "12"}});
@@ -206,8 +208,8 @@ TYPED_TEST(ElementwiseOps, Div) {
 TYPED_TEST(ElementwiseOps, DivNonDyadic) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{}, Shape{}}, [](GraphBuilder& b) { return b.div(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{}, Shape{}}, [](GraphBuilder& b) { return b.div(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({}, {"1"}), Ten<T>({}, {"3"})});
   ExpectRounded(c.values()[z.id], {"1/3"});
   Context<T> grads = Unwrap(c.tape().backwardDenseAll(z.id, Ten<T>({}, {"1"})));
@@ -219,7 +221,8 @@ TYPED_TEST(ElementwiseOps, DivNonDyadic) {
 TYPED_TEST(ElementwiseOps, Square) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}}, [](GraphBuilder& b) { return b.square(b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{3}}, [](GraphBuilder& b) { return b.square(b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({3}, {"3", "-1/2", "0"})});
   ExpectExact(c.values()[z.id], {"9", "1/4", "0"});
   ExpectInputGrads(c, z.id, Ten<T>({3}, {"1", "2", "5"}), {{"6", "-2", "0"}});
@@ -229,8 +232,8 @@ TYPED_TEST(ElementwiseOps, Square) {
 TYPED_TEST(ElementwiseOps, Scale) {
   using T = TypeParam;
   Var z;
-  Graph g =
-      OneNode({Shape{2}}, [](GraphBuilder& b) { return b.scale(b.arg(0), L("-3/4")); }, &z);
+  Graph g = OneNode(
+      {Shape{2}}, [](GraphBuilder& b) { return b.scale(b.arg(0), L("-3/4")); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"2", "-1/2"})});
   ExpectExact(c.values()[z.id], {"-3/2", "3/8"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"1", "4"}), {{"-3/4", "-3"}});
@@ -241,7 +244,8 @@ TYPED_TEST(ElementwiseOps, Scale) {
 TYPED_TEST(ElementwiseOps, ScaleByNonDyadicLiteral) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{}}, [](GraphBuilder& b) { return b.scale(b.arg(0), L("1/3")); }, &z);
+  Graph g = OneNode(
+      {Shape{}}, [](GraphBuilder& b) { return b.scale(b.arg(0), L("1/3")); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({}, {"3"})});
   ExpectRounded(c.values()[z.id], {"1"});
   Context<T> grads = Unwrap(c.tape().backwardDenseAll(z.id, Ten<T>({}, {"1"})));
@@ -253,8 +257,8 @@ TYPED_TEST(ElementwiseOps, ScaleByNonDyadicLiteral) {
 TYPED_TEST(ElementwiseOps, MaxSplitsTiesInHalf) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.max(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.max(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c =
       CompileOk<T>(g, {Ten<T>({3}, {"1", "-2", "3/2"}), Ten<T>({3}, {"1/2", "5", "3/2"})});
   ExpectExact(c.values()[z.id], {"1", "5", "3/2"});
@@ -265,7 +269,8 @@ TYPED_TEST(ElementwiseOps, MaxSplitsTiesInHalf) {
 TYPED_TEST(ElementwiseOps, MaxOfSameOperandPassesTheWholeGradient) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}}, [](GraphBuilder& b) { return b.max(b.arg(0), b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{2}}, [](GraphBuilder& b) { return b.max(b.arg(0), b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"-1", "5/4"})});
   ExpectExact(c.values()[z.id], {"-1", "5/4"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"3", "-1/2"}), {{"3", "-1/2"}});
@@ -275,8 +280,8 @@ TYPED_TEST(ElementwiseOps, MaxOfSameOperandPassesTheWholeGradient) {
 TYPED_TEST(ElementwiseOps, MinSplitsTiesInHalf) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.min(b.arg(0), b.arg(1)); },
-                    &z);
+  Graph g = OneNode(
+      {Shape{3}, Shape{3}}, [](GraphBuilder& b) { return b.min(b.arg(0), b.arg(1)); }, &z);
   Compiled<T> c =
       CompileOk<T>(g, {Ten<T>({3}, {"1", "-2", "3/2"}), Ten<T>({3}, {"1/2", "5", "3/2"})});
   ExpectExact(c.values()[z.id], {"1/2", "-2", "3/2"});
@@ -287,7 +292,8 @@ TYPED_TEST(ElementwiseOps, MinSplitsTiesInHalf) {
 TYPED_TEST(ElementwiseOps, AbsHasZeroDerivativeAtZero) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}}, [](GraphBuilder& b) { return b.abs(b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{3}}, [](GraphBuilder& b) { return b.abs(b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({3}, {"-3/2", "0", "2"})});
   ExpectExact(c.values()[z.id], {"3/2", "0", "2"});
   ExpectInputGrads(c, z.id, Ten<T>({3}, {"4", "5", "6"}), {{"-4", "0", "6"}});
@@ -321,7 +327,8 @@ TYPED_TEST(ElementwiseOps, ClampWithEqualBoundsHasZeroDerivative) {
 TYPED_TEST(ElementwiseOps, ReluHasZeroDerivativeAtZero) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{3}}, [](GraphBuilder& b) { return b.relu(b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{3}}, [](GraphBuilder& b) { return b.relu(b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({3}, {"-1", "0", "3/2"})});
   ExpectExact(c.values()[z.id], {"0", "0", "3/2"});
   ExpectInputGrads(c, z.id, Ten<T>({3}, {"2", "3", "4"}), {{"0", "0", "4"}});
@@ -332,7 +339,8 @@ TYPED_TEST(ElementwiseOps, ReluHasZeroDerivativeAtZero) {
 TYPED_TEST(ElementwiseOps, Inv) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}}, [](GraphBuilder& b) { return b.inv(b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{2}}, [](GraphBuilder& b) { return b.inv(b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"2", "-1/4"})});
   ExpectExact(c.values()[z.id], {"1/2", "-4"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"1", "1/2"}), {{"-1/4", "-8"}});
@@ -343,7 +351,8 @@ TYPED_TEST(ElementwiseOps, Inv) {
 TYPED_TEST(ElementwiseOps, InvNonDyadic) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{}}, [](GraphBuilder& b) { return b.inv(b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{}}, [](GraphBuilder& b) { return b.inv(b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({}, {"3"})});
   ExpectRounded(c.values()[z.id], {"1/3"});
   Context<T> grads = Unwrap(c.tape().backwardDenseAll(z.id, Ten<T>({}, {"1"})));
@@ -356,7 +365,8 @@ TYPED_TEST(ElementwiseOps, InvNonDyadic) {
 TYPED_TEST(ElementwiseOps, Departure_AddOfSameOperandGivesGradientTwo) {
   using T = TypeParam;
   Var z;
-  Graph g = OneNode({Shape{2}}, [](GraphBuilder& b) { return b.add(b.arg(0), b.arg(0)); }, &z);
+  Graph g = OneNode(
+      {Shape{2}}, [](GraphBuilder& b) { return b.add(b.arg(0), b.arg(0)); }, &z);
   Compiled<T> c = CompileOk<T>(g, {Ten<T>({2}, {"1/2", "-3"})});
   ExpectExact(c.values()[z.id], {"1", "-6"});
   ExpectInputGrads(c, z.id, Ten<T>({2}, {"1", "-1/4"}), {{"2", "-1/2"}});
@@ -401,8 +411,7 @@ TEST(ElementwiseDepartures, Departure_InvDivByZeroGivesInfOverDouble) {
     GraphBuilder b({Shape{3}});
     Var z = b.inv(b.arg(0));
     Graph g = Unwrap(b.finish());
-    Compiled<double> c =
-        CompileOk<double>(g, {testing::TF<double>({3}, {2.0, 0.0, -0.0})});
+    Compiled<double> c = CompileOk<double>(g, {testing::TF<double>({3}, {2.0, 0.0, -0.0})});
     const TensorView<double> v = c.values()[z.id];
     EXPECT_EQ(v[0], 0.5);
     EXPECT_TRUE(std::isinf(v[1]) && v[1] > 0) << v[1];
