@@ -145,3 +145,26 @@ Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,
 Result<Shape> vjpShape(Op op, int operand, const RuleArgs& args, const Shape& out);
 
 }  // namespace verigrad::rules
+
+// ---- for the Z3 reader and tests: canonical text, and rows/recipes that are not in ops.def
+
+namespace verigrad::rules {
+
+// Canonical text of an AST node, as messages print it ("n + m", "[len, *s]", "matmul(g, b)").
+std::string exprText(const DimExpr& e);
+std::string shapeText(const ShapeExpr& s);
+std::string recipeText(const RecipeExpr& e);
+
+// Parses a row whose int/list attributes are `attrs` (a Parse error names the column).
+Result<ShapeRule> parseRule(std::string_view name, std::span<const AttrSpec> attrs,
+                            std::string_view text);
+// Parses recipe text for `op` in the scope of its ops.def row; calls name ops.def or helper rows.
+Result<std::vector<Recipe>> parseRecipes(Op op, std::string_view text);
+// inferShape for any parsed row (inferShape(op, ...) is this with op's row and attributes).
+Result<Shape> inferShapeWith(const ShapeRule& rule, std::span<const AttrSpec> attrs,
+                             const RuleArgs& args, std::string_view nodeText,
+                             std::span<const ValueId> operandIds);
+// vjpShape for a given recipe of `op` (vjpShape(op, k, ...) is this with op's recipe for k).
+Result<Shape> evalRecipe(Op op, const Recipe& recipe, const RuleArgs& args, const Shape& out);
+
+}  // namespace verigrad::rules
