@@ -55,8 +55,8 @@ inline blasint blasLd(int64_t v) { return static_cast<blasint>(v < 1 ? 1 : v); }
 // element is TorchLean's left fold over k from 0, then combined with the slot per mode; the fold
 // is complete before the slot is touched, so Add is `existing + contribution`.
 template <Accum M, class T>
-void gemmGeneric(bool transA, bool transB, int64_t m, int64_t n, int64_t p, const T* A,
-                 const T* B, T* C) {
+void gemmGeneric(bool transA, bool transB, int64_t m, int64_t n, int64_t p, const T* A, const T* B,
+                 T* C) {
   // Element strides of op(A) along (i, k) and op(B) along (k, j).
   const int64_t aRow = transA ? 1 : n, aCol = transA ? m : 1;
   const int64_t bRow = transB ? 1 : p, bCol = transB ? n : 1;
@@ -100,13 +100,14 @@ void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t p, const T* A,
         cblas_sgemm(CblasRowMajor, ta, tb, blasExtent(m), blasExtent(p), blasExtent(n), 1.0f, A,
                     lda, B, ldb, beta, C, ldc);
       } else {
-        cblas_dgemm(CblasRowMajor, ta, tb, blasExtent(m), blasExtent(p), blasExtent(n), 1.0, A,
-                    lda, B, ldb, beta, C, ldc);
+        cblas_dgemm(CblasRowMajor, ta, tb, blasExtent(m), blasExtent(p), blasExtent(n), 1.0, A, lda,
+                    B, ldb, beta, C, ldc);
       }
       return;
     }
   }
-  withMode(mode, [&](auto tag) { gemmGeneric<decltype(tag)::value>(transA, transB, m, n, p, A, B, C); });
+  withMode(mode,
+           [&](auto tag) { gemmGeneric<decltype(tag)::value>(transA, transB, m, n, p, A, B, C); });
 }
 
 // y[rows] (mode)= op(W)·v with W stored row-major [r,c]: op = W (rows = r, fold over c) or Wᵀ
@@ -123,11 +124,16 @@ void gemv(bool transW, int64_t r, int64_t c, const T* W, const T* v, T* y, Accum
   }
   if constexpr (kUsesBlas<T>) {
     if (fitsBlas(r, c, 1)) {
+      // BLAS says beta = 0 never reads y, but OpenBLAS implements it with ?scal, whose NaN
+      // handling has changed between releases (0 * NaN): zero y first so a stale NaN cannot leak.
+      if (mode == Accum::Assign) {
+        for (int64_t e = 0; e < rows; ++e) y[e] = T(0);
+      }
       const CBLAS_TRANSPOSE tw = transW ? CblasTrans : CblasNoTrans;
       const T beta = mode == Accum::Assign ? T(0) : T(1);
       if constexpr (std::is_same_v<T, float>) {
-        cblas_sgemv(CblasRowMajor, tw, blasExtent(r), blasExtent(c), 1.0f, W, blasLd(c), v, 1,
-                    beta, y, 1);
+        cblas_sgemv(CblasRowMajor, tw, blasExtent(r), blasExtent(c), 1.0f, W, blasLd(c), v, 1, beta,
+                    y, 1);
       } else {
         cblas_dgemv(CblasRowMajor, tw, blasExtent(r), blasExtent(c), 1.0, W, blasLd(c), v, 1, beta,
                     y, 1);
@@ -144,8 +150,7 @@ void gemv(bool transW, int64_t r, int64_t c, const T* W, const T* v, T* y, Accum
 template <class T>
 Error wrongOp(const NodeArgs<T>& a) {
   return Error::make(ErrorCode::Internal,
-                     "linalg kernel called for op '" + std::string(opName(a.node->op)) + "'",
-                     a.id);
+                     "linalg kernel called for op '" + std::string(opName(a.node->op)) + "'", a.id);
 }
 
 }  // namespace linalg_detail

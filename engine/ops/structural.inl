@@ -113,9 +113,8 @@ void permuteVjp(const Shape& srcShape, const Permutation& p, const T* g, T* dst,
   int64_t dims[Shape::kMaxRank], outStrides[Shape::kMaxRank], srcStrides[Shape::kMaxRank];
   permutedStrides(srcShape, p, dims, outStrides, srcStrides);
   withMode(mode, [&](auto tag) {
-    forEachIndex(p.rank, dims, outStrides, srcStrides, [&](int64_t o, int64_t s) {
-      put<decltype(tag)::value>(dst[s], g[o]);
-    });
+    forEachIndex(p.rank, dims, outStrides, srcStrides,
+                 [&](int64_t o, int64_t s) { put<decltype(tag)::value>(dst[s], g[o]); });
   });
 }
 

@@ -12,7 +12,9 @@ void expectError(const Error& e, ErrorCode code, const std::string& fragment, in
   EXPECT_EQ(e.code, code) << errorCodeName(e.code) << ": " << e.message;
   EXPECT_NE(e.message.find(fragment), std::string::npos)
       << "message: " << e.message << "\nexpected to contain: " << fragment;
-  if (node != -2) EXPECT_EQ(e.node, node) << e.message;
+  if (node != -2) {
+    EXPECT_EQ(e.node, node) << e.message;
+  }
 }
 
 template <class T>

@@ -71,7 +71,7 @@ void expectParseError(const std::string& text, ErrorCode code, const std::string
 
 TEST(GraphText, ParseErrorsGiveLineAndColumn) {
   expectParseError("input %0 : [2]\n%1 = frobnicate(%0) : [2]\n", ErrorCode::Parse,
-                   "line 2, column 20: unknown op 'frobnicate'");
+                   "line 2, column 6: unknown op 'frobnicate'");
   expectParseError("input %0 : [2]\n%1 = relu(%0 : [2]\n", ErrorCode::Parse,
                    "line 2, column 14: expected ',' or ')' after an operand");
   expectParseError("input %0 : [2\n", ErrorCode::Parse, "line 1, column 14: expected ','");
@@ -79,9 +79,9 @@ TEST(GraphText, ParseErrorsGiveLineAndColumn) {
   expectParseError("input %0 : [2]\n%2 = relu(%0) : [2]\n", ErrorCode::Parse,
                    "line 2, column 3: expected node %1 next");
   expectParseError("input %0 : [2]\n%1 = scale(%0) {c = 1/0} : [2]\n", ErrorCode::Parse,
-                   "line 2, column 20: bad literal");
+                   "line 2, column 21: bad literal");
   expectParseError("input %0 : [2]\n%1 = scale(%0) {k = 1} : [2]\n", ErrorCode::Parse,
-                   "expected attribute 'c' of scale, got 'k'");
+                   "line 2, column 17: expected attribute 'c' of scale, got 'k'");
   expectParseError("input %0 : [2]\n%1 = relu(%0) : [2] extra\n", ErrorCode::Parse,
                    "unexpected text after the declared shape");
   expectParseError("%0 = const() {payload = [1]} : [1]\ninput %1 : [2]\n", ErrorCode::Parse,

@@ -69,7 +69,8 @@ TEST(Linear, ZeroOutputFeatures) {
 
 // ---- matmul: a[m,n] b[n,p] -> [m,p], non-square so that a transposed VJP would be caught
 
-// A = [[1, 0, -1], [2, 1/2, 3]] (2x3), B = [[1, 2], [0, -1], [1/3, 1]] (3x2), δ = [[1, -1], [2, 1/2]]:
+// A = [[1, 0, -1], [2, 1/2, 3]] (2x3), B = [[1, 2], [0, -1], [1/3, 1]] (3x2), δ = [[1, -1], [2,
+// 1/2]]:
 //   AB = [[1 - 1/3, 2 - 1], [2 + 1, 4 - 1/2 + 3]] = [[2/3, 1], [3, 13/2]]
 //   dA = δ Bᵀ: row 0 = [1 - 2, 0 + 1, 1/3 - 1] = [-1, 1, -2/3]
 //              row 1 = [2 + 1, 0 - 1/2, 2/3 + 1/2] = [3, -1/2, 7/6]
@@ -245,10 +246,9 @@ TEST(LinalgKernels, ForwardRefusesOtherFamiliesOps) {
 }
 
 TEST(LinalgShapes, MismatchedInnerDimsAreBuilderErrors) {
-  Error e = testing::buildError({Shape{2, 3}, Shape{2, 2}},
-                                [](GraphBuilder& b, const std::vector<Var>& v) {
-                                  b.matmul(v[0], v[1]);
-                                });
+  Error e =
+      testing::buildError({Shape{2, 3}, Shape{2, 2}},
+                          [](GraphBuilder& b, const std::vector<Var>& v) { b.matmul(v[0], v[1]); });
   EXPECT_EQ(e.code, ErrorCode::ShapeMismatch) << e.message;
 }
 

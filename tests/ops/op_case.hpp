@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -62,24 +63,36 @@ std::vector<T> values(const Strings& text, const Rational& offset = Rational(0))
 template <class T>
 void callVjp(const kernels::NodeArgs<T>& a, int operand, const T* g, T* dst, kernels::Accum mode) {
   switch (opInfo(a.node->op).family) {
-    case OpFamily::Source: return kernels::vjpSource(a, operand, g, dst, mode);
-    case OpFamily::Elementwise: return kernels::vjpElementwise(a, operand, g, dst, mode);
-    case OpFamily::Reduction: return kernels::vjpReduction(a, operand, g, dst, mode);
-    case OpFamily::Linalg: return kernels::vjpLinalg(a, operand, g, dst, mode);
-    case OpFamily::Structural: return kernels::vjpStructural(a, operand, g, dst, mode);
-    case OpFamily::Indexing: return kernels::vjpIndexing(a, operand, g, dst, mode);
+    case OpFamily::Source:
+      return kernels::vjpSource(a, operand, g, dst, mode);
+    case OpFamily::Elementwise:
+      return kernels::vjpElementwise(a, operand, g, dst, mode);
+    case OpFamily::Reduction:
+      return kernels::vjpReduction(a, operand, g, dst, mode);
+    case OpFamily::Linalg:
+      return kernels::vjpLinalg(a, operand, g, dst, mode);
+    case OpFamily::Structural:
+      return kernels::vjpStructural(a, operand, g, dst, mode);
+    case OpFamily::Indexing:
+      return kernels::vjpIndexing(a, operand, g, dst, mode);
   }
 }
 
 template <class T>
 Status callForward(const kernels::NodeArgs<T>& a, OpFamily family, T* out) {
   switch (family) {
-    case OpFamily::Source: return kernels::forwardSource(a, out);
-    case OpFamily::Elementwise: return kernels::forwardElementwise(a, out);
-    case OpFamily::Reduction: return kernels::forwardReduction(a, out);
-    case OpFamily::Linalg: return kernels::forwardLinalg(a, out);
-    case OpFamily::Structural: return kernels::forwardStructural(a, out);
-    case OpFamily::Indexing: return kernels::forwardIndexing(a, out);
+    case OpFamily::Source:
+      return kernels::forwardSource(a, out);
+    case OpFamily::Elementwise:
+      return kernels::forwardElementwise(a, out);
+    case OpFamily::Reduction:
+      return kernels::forwardReduction(a, out);
+    case OpFamily::Linalg:
+      return kernels::forwardLinalg(a, out);
+    case OpFamily::Structural:
+      return kernels::forwardStructural(a, out);
+    case OpFamily::Indexing:
+      return kernels::forwardIndexing(a, out);
   }
   return okStatus();
 }
@@ -101,6 +114,17 @@ kernels::NodeArgs<T> nodeArgsOf(const Compiled<T>& c, ValueId id) {
   return a;
 }
 
+// A stale slot value: NaN where the scalar has one, so an Assign that reads dst (0 * NaN, or a
+// BLAS beta = 0 that multiplies) shows up, not just an Assign that skips elements.
+template <class T>
+T stale() {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return T(77);
+  } else {
+    return std::numeric_limits<T>::quiet_NaN();
+  }
+}
+
 // The VJP contract, called directly: Assign over a dst full of stale values must overwrite every
 // element with the contribution; Add over a dst of ones must give 1 + contribution.
 template <class T>
@@ -112,7 +136,7 @@ void checkKernelVjp(const Compiled<T>& c, const Tensor<T>& seed, const OpCase& o
   for (size_t k = 0; k < parents.size(); ++k) {
     ASSERT_EQ(parents[k], k) << "the case's operands are not the inputs in order";
     const auto numel = static_cast<size_t>(g.shapeOf(parents[k]).numel());
-    std::vector<T> dst(numel, T(77));
+    std::vector<T> dst(numel, stale<T>());
     callVjp(a, static_cast<int>(k), seed.data(), dst.data(), kernels::Accum::Assign);
     EXPECT_EQ(dst, values<T>(oc.grads[k])) << "kernel VJP, Accum::Assign, operand #" << k;
     std::vector<T> acc(numel, T(1));
@@ -143,8 +167,8 @@ void checkCase(const OpCase& oc) {
   }
   Compiled<T> c = Unwrap(compile<T>(g, inputs));
   EXPECT_EQ(Vals(c.values()[out]), values<T>(oc.out)) << "forward value";
-  const Tensor<T> seed = Unwrap(Tensor<T>::make(g.shapeOf(static_cast<ValueId>(out)),
-                                                values<T>(oc.seed)));
+  const Tensor<T> seed =
+      Unwrap(Tensor<T>::make(g.shapeOf(static_cast<ValueId>(out)), values<T>(oc.seed)));
 
   Context<T> all = Unwrap(c.tape().backwardDenseAll(out, seed));
   for (size_t i = 0; i < g.numInputs(); ++i) {

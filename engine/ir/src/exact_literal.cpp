@@ -2,11 +2,14 @@
 // conversion of the IR's rational constants, with a BigUInt fallback beyond int64.
 #include "verigrad/exact_literal.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <numeric>
+#include <string>
 #include <utility>
 
 #include "big_uint.hpp"
@@ -172,8 +175,8 @@ Result<F> convertTo(const ExactLiteral& x, const char* formatName) {
   if (x.isZero()) return F(0);
   const BigRational v = BigRational::of(x);
   // numeric_limits exponents are for a significand in [0.5, 1); ours is in [1, 2).
-  const Rounded r = roundToBinary(v.num, v.den, Lim::digits, Lim::min_exponent - 1,
-                                  Lim::max_exponent - 1);
+  const Rounded r =
+      roundToBinary(v.num, v.den, Lim::digits, Lim::min_exponent - 1, Lim::max_exponent - 1);
   if (r.overflow) {
     std::string text = x.str();
     if (text.size() > 60) text = text.substr(0, 60) + "...";
@@ -221,11 +224,9 @@ Result<ExactLiteral> ExactLiteral::fromDouble(double x) {
   e += tz;
   // mant is odd now, so mant / 2^-e is already in lowest terms.
   if (e >= 0) {
-    return BigRational::fromLowestTerms(x < 0, BigUInt(mant) << static_cast<size_t>(e),
-                                        BigUInt(1));
+    return BigRational::fromLowestTerms(x < 0, BigUInt(mant) << static_cast<size_t>(e), BigUInt(1));
   }
-  return BigRational::fromLowestTerms(x < 0, BigUInt(mant),
-                                      BigUInt(1) << static_cast<size_t>(-e));
+  return BigRational::fromLowestTerms(x < 0, BigUInt(mant), BigUInt(1) << static_cast<size_t>(-e));
 }
 
 Result<ExactLiteral> ExactLiteral::parse(std::string_view text) {

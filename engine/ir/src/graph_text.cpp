@@ -102,9 +102,15 @@ class LineCursor {
     if (!s.ok()) return error(s.error().message);
     return s;
   }
-  Error error(const std::string& what) const {
+  Error error(const std::string& what) const { return errorAt(pos_, what); }
+  // An error pointing at an earlier position, e.g. the start of a word already consumed.
+  Error errorAt(size_t pos, const std::string& what) const {
     return Error::make(ErrorCode::Parse, "line " + std::to_string(line_) + ", column " +
-                                             std::to_string(pos_ + 1) + ": " + what);
+                                             std::to_string(pos + 1) + ": " + what);
+  }
+  size_t position() {
+    skipSpace();
+    return pos_;
   }
 
  private:
@@ -129,9 +135,10 @@ Status parseAttributes(LineCursor& c, const OpInfo& info, NodeLine& node) {
   for (size_t a = 0; a < info.attrs.size(); ++a) {
     const AttrSpec& spec = info.attrs[a];
     if (a) VG_TRY_STATUS(c.expect(",", "between attributes"));
+    const size_t nameAt = c.position();
     std::string_view name = c.word();
     if (name != spec.name) {
-      return c.error("expected attribute '" + std::string(spec.name) + "' of " +
+      return c.errorAt(nameAt, "expected attribute '" + std::string(spec.name) + "' of " +
                      std::string(info.name) + ", got '" + std::string(name) + "'");
     }
     VG_TRY_STATUS(c.expect("=", "after the attribute name"));
@@ -168,9 +175,10 @@ Status parseAttributes(LineCursor& c, const OpInfo& info, NodeLine& node) {
 Result<NodeLine> parseNodeLine(LineCursor& c) {
   NodeLine node{};
   VG_TRY_STATUS(c.expect("=", "after the node id"));
+  const size_t nameAt = c.position();
   std::string_view name = c.word();
   std::optional<Op> op = opFromName(name);
-  if (!op) return c.error("unknown op '" + std::string(name) + "'");
+  if (!op) return c.errorAt(nameAt, "unknown op '" + std::string(name) + "'");
   node.op = *op;
   VG_TRY_STATUS(c.expect("(", "after the op name"));
   if (!c.accept(")")) {

@@ -1,7 +1,9 @@
 // Parser of the shape-rule language (shape_rules.hpp): every ops.def row and VJP recipe, and the
 // internal helper rows, become AST once in a static table; AST nodes print back as canonical text.
+#include <algorithm>
 #include <cctype>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,10 +40,12 @@ bool isReserved(std::string_view name) {
 
 // ---- tokens
 
+// clang-format off
 enum class Tok : uint8_t {
-  Ident, Int, Target, LBracket, RBracket, LParen, RParen, Comma, Star, Plus, Minus, Slash,
-  Colon, Semi, Assign, EqEq, Le, Lt, Arrow, End
+  Ident, Int, Target, LBracket, RBracket, LParen, RParen, Comma, Star, Plus, Minus, Slash, Colon,
+  Semi, Assign, EqEq, Le, Lt, Arrow, End
 };
+// clang-format on
 
 struct Token {
   Tok kind = Tok::End;
@@ -63,10 +67,10 @@ struct Punct {
   Tok kind;
 };
 constexpr Punct kPunct[] = {
-    {"->", Tok::Arrow},    {"==", Tok::EqEq},     {"<=", Tok::Le},    {"[", Tok::LBracket},
-    {"]", Tok::RBracket},  {"(", Tok::LParen},    {")", Tok::RParen}, {",", Tok::Comma},
-    {"*", Tok::Star},      {"+", Tok::Plus},      {"-", Tok::Minus},  {"/", Tok::Slash},
-    {":", Tok::Colon},     {";", Tok::Semi},      {"=", Tok::Assign}, {"<", Tok::Lt},
+    {"->", Tok::Arrow},      {"==", Tok::EqEq},  {"<=", Tok::Le},    {"[", Tok::LBracket},
+    {"]", Tok::RBracket},    {"(", Tok::LParen}, {")", Tok::RParen}, {",", Tok::Comma},
+    {"*", Tok::Star},        {"+", Tok::Plus},   {"-", Tok::Minus},  {"/", Tok::Slash},
+    {":", Tok::Colon},       {";", Tok::Semi},   {"=", Tok::Assign}, {"<", Tok::Lt},
     {"@shape", Tok::Target},
 };
 
@@ -208,18 +212,22 @@ class Parser {
     ++pos_;
     return true;
   }
+  // Records the first error and returns false; functions returning a pointer or an optional
+  // write `return fail(...), nullptr;` (or std::nullopt).
   bool fail(const std::string& what) {
     if (error_.empty()) error_ = atColumn(peek().pos, what);
     return false;
   }
   bool expect(Tok kind, std::string_view what) {
     if (accept(kind)) return true;
-    const std::string found = peek().kind == Tok::End ? "the end" : "'" + std::string(peek().text) + "'";
+    const std::string found =
+        peek().kind == Tok::End ? "the end" : "'" + std::string(peek().text) + "'";
     return fail("expected " + std::string(what) + ", found " + found);
   }
   bool expectWord(std::string_view word) {
-    if (peekWord(word)) return ++pos_, true;
-    return fail("expected `" + std::string(word) + "`");
+    if (!peekWord(word)) return fail("expected `" + std::string(word) + "`");
+    ++pos_;
+    return true;
   }
   bool tooDeep() {
     if (depth_ <= kMaxNesting) return false;
@@ -351,7 +359,7 @@ DimPtr Parser::term() {
   return lhs;
 }
 
-// primary := INT | "(" expr ")" | "if" ... | rank(..) | numel(..) | count(..) | NAME | PACK "[" expr "]"
+// primary := INT | "(" expr ")" | if-then-else | rank/numel/count(..) | NAME | PACK "[" expr "]"
 DimPtr Parser::primary() {
   Nesting nesting(depth_);
   if (tooDeep()) return nullptr;
@@ -462,10 +470,17 @@ std::optional<Cond> Parser::cond() {
     c.lhs = expr();
     if (!c.lhs) return std::nullopt;
     switch (peek().kind) {
-      case Tok::EqEq: c.kind = Cond::Kind::Eq; break;
-      case Tok::Le: c.kind = Cond::Kind::Le; break;
-      case Tok::Lt: c.kind = Cond::Kind::Lt; break;
-      default: return fail("expected '==', '<=' or '<'"), std::nullopt;
+      case Tok::EqEq:
+        c.kind = Cond::Kind::Eq;
+        break;
+      case Tok::Le:
+        c.kind = Cond::Kind::Le;
+        break;
+      case Tok::Lt:
+        c.kind = Cond::Kind::Lt;
+        break;
+      default:
+        return fail("expected '==', '<=' or '<'"), std::nullopt;
     }
     ++pos_;
     c.rhs = expr();
@@ -540,9 +555,9 @@ std::optional<std::string> Parser::packName() {
 std::optional<std::string> Parser::attrName(bool allowInt, bool allowInts, bool allowLits) {
   const Token t = peek();
   const AttrSpec* a = t.kind == Tok::Ident ? scope_.attr(t.text) : nullptr;
-  const bool allowed = a && ((a->kind == AttrKind::Int && allowInt) ||
-                             (a->kind == AttrKind::Ints && allowInts) ||
-                             (a->kind == AttrKind::Lits && allowLits));
+  const bool allowed =
+      a && ((a->kind == AttrKind::Int && allowInt) || (a->kind == AttrKind::Ints && allowInts) ||
+            (a->kind == AttrKind::Lits && allowLits));
   if (!allowed) return fail("expected an attribute of a fitting kind"), std::nullopt;
   ++pos_;
   return std::string(t.text);
@@ -562,7 +577,8 @@ std::optional<std::vector<Recipe>> Parser::recipes(const ShapeRule& forward,
     const Token name = peek();
     int operand = -1;
     for (size_t k = 0; k < forward.operands.size(); ++k) {
-      if (name.kind == Tok::Ident && forward.operands[k].name == name.text) operand = static_cast<int>(k);
+      if (name.kind == Tok::Ident && forward.operands[k].name == name.text)
+        operand = static_cast<int>(k);
     }
     if (operand < 0) return fail("expected an operand of " + forward.name), std::nullopt;
     for (const Recipe& r : out) {
@@ -632,7 +648,8 @@ bool Parser::keywordArg(RecipeExpr& e, const Callee& callee) {
     return true;
   }
   bool isInt = false;
-  for (const AttrSpec& a : callee.attrs) isInt = isInt || (a.name == key && a.kind == AttrKind::Int);
+  for (const AttrSpec& a : callee.attrs)
+    isInt = isInt || (a.name == key && a.kind == AttrKind::Int);
   if (!isInt) return fail(e.name + " has no int attribute `" + key + "`");
   for (const auto& [name, value] : e.intArgs) {
     if (name == key) return fail(key + "= given twice");
@@ -682,20 +699,18 @@ struct Table {
 
 std::string quote(std::string_view text) { return "`" + std::string(text) + "`"; }
 
-Result<std::vector<Recipe>> parseRecipesWith(Op op, std::string_view text,
-                                             const ShapeRule& forward,
+Result<std::vector<Recipe>> parseRecipesWith(Op op, std::string_view text, const ShapeRule& forward,
                                              const CalleeLookup& lookup) {
   std::string error;
   std::optional<std::vector<Token>> tokens = tokenize(text, error);
   if (tokens) {
     Parser parser(text, std::move(*tokens));
-    std::optional<std::vector<Recipe>> recipes =
-        parser.recipes(forward, opInfo(op).attrs, lookup);
+    std::optional<std::vector<Recipe>> recipes = parser.recipes(forward, opInfo(op).attrs, lookup);
     if (recipes) return std::move(*recipes);
     error = parser.error();
   }
-  return Error::make(ErrorCode::Parse, "recipes " + quote(text) + " of " +
-                                           std::string(opName(op)) + ": " + error);
+  return Error::make(ErrorCode::Parse,
+                     "recipes " + quote(text) + " of " + std::string(opName(op)) + ": " + error);
 }
 
 Table buildTable() {
@@ -708,14 +723,18 @@ Table buildTable() {
     if (r.ok()) {
       t.rules[static_cast<size_t>(op)] = std::move(r).value();
     } else {
-      t.rules[static_cast<size_t>(op)].name = info.name;
+      t.rules[static_cast<size_t>(op)].name = info.name;  // left without text: unusable
       t.errors.push_back("row of " + std::string(info.name) + ": " + r.error().message);
     }
   }
   for (const HelperRow& h : kHelperRows) {
     Result<ShapeRule> r = parseRule(h.name, {}, h.text);
-    t.helpers.push_back(r.ok() ? std::move(r).value() : ShapeRule{std::string(h.name)});
-    if (!r.ok()) t.errors.push_back("helper row: " + r.error().message);
+    if (r.ok()) {
+      t.helpers.push_back(std::move(r).value());
+    } else {
+      t.helpers.emplace_back().name = h.name;
+      t.errors.push_back("helper row " + std::string(h.name) + ": " + r.error().message);
+    }
   }
   const CalleeLookup lookup = [&t](std::string_view name) { return t.callee(name); };
   for (Op op : allOps()) {
@@ -740,12 +759,16 @@ const Table& table() {
 
 int precedence(const DimExpr& e) {
   switch (e.kind) {
-    case DimExpr::Kind::IfThenElse: return 0;
+    case DimExpr::Kind::IfThenElse:
+      return 0;
     case DimExpr::Kind::Add:
-    case DimExpr::Kind::Sub: return 1;
+    case DimExpr::Kind::Sub:
+      return 1;
     case DimExpr::Kind::Mul:
-    case DimExpr::Kind::FloorDiv: return 2;
-    default: return 3;
+    case DimExpr::Kind::FloorDiv:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -758,13 +781,17 @@ std::string operandText(const DimExpr* e, int minPrecedence) {
 std::string condText(const Cond& c) {
   if (!c.text.empty()) return c.text;
   switch (c.kind) {
-    case Cond::Kind::Eq: return operandText(c.lhs.get(), 1) + " == " + operandText(c.rhs.get(), 1);
-    case Cond::Kind::Le: return operandText(c.lhs.get(), 1) + " <= " + operandText(c.rhs.get(), 1);
-    case Cond::Kind::Lt: return operandText(c.lhs.get(), 1) + " < " + operandText(c.rhs.get(), 1);
+    case Cond::Kind::Eq:
+      return operandText(c.lhs.get(), 1) + " == " + operandText(c.rhs.get(), 1);
+    case Cond::Kind::Le:
+      return operandText(c.lhs.get(), 1) + " <= " + operandText(c.rhs.get(), 1);
+    case Cond::Kind::Lt:
+      return operandText(c.lhs.get(), 1) + " < " + operandText(c.rhs.get(), 1);
     case Cond::Kind::Broadcastable:
       return "broadcastable(" + (c.from ? shapeText(*c.from) : "?") + ", " +
              (c.to ? shapeText(*c.to) : "?") + ")";
-    case Cond::Kind::NonNeg: return "nonneg(" + c.attr + ")";
+    case Cond::Kind::NonNeg:
+      return "nonneg(" + c.attr + ")";
   }
   return "?";
 }
@@ -812,13 +839,19 @@ std::vector<std::string> rowParseErrors() { return table().errors; }
 std::string exprText(const DimExpr& e) {
   using Kind = DimExpr::Kind;
   switch (e.kind) {
-    case Kind::Const: return std::to_string(e.value);
+    case Kind::Const:
+      return std::to_string(e.value);
     case Kind::Dim:
-    case Kind::Attr: return e.name;
-    case Kind::PackDim: return e.name + "[" + (e.index ? exprText(*e.index) : "?") + "]";
-    case Kind::Rank: return "rank(" + e.name + ")";
-    case Kind::Numel: return "numel(" + e.name + ")";
-    case Kind::Count: return "count(" + e.name + ")";
+    case Kind::Attr:
+      return e.name;
+    case Kind::PackDim:
+      return e.name + "[" + (e.index ? exprText(*e.index) : "?") + "]";
+    case Kind::Rank:
+      return "rank(" + e.name + ")";
+    case Kind::Numel:
+      return "numel(" + e.name + ")";
+    case Kind::Count:
+      return "count(" + e.name + ")";
     case Kind::Add:
     case Kind::Sub:
     case Kind::Mul:
@@ -848,9 +881,12 @@ std::string shapeText(const ShapeExpr& s) {
       }
       return out + "]";
     }
-    case ShapeExpr::Kind::Target: return "@shape";
-    case ShapeExpr::Kind::Drop: return "drop(" + s.pack + ", " + arg0 + ")";
-    case ShapeExpr::Kind::Swap: return "swap(" + s.pack + ", " + arg0 + ")";
+    case ShapeExpr::Kind::Target:
+      return "@shape";
+    case ShapeExpr::Kind::Drop:
+      return "drop(" + s.pack + ", " + arg0 + ")";
+    case ShapeExpr::Kind::Swap:
+      return "swap(" + s.pack + ", " + arg0 + ")";
     case ShapeExpr::Kind::SetDim:
       return "setdim(" + s.pack + ", " + arg0 + ", " + (s.arg1 ? exprText(*s.arg1) : "?") + ")";
   }

@@ -47,8 +47,8 @@ Binary roundMagnitude(mpz_srcptr numIn, mpz_srcptr den, int precision, long minE
   Mpz scaledNum;
   Mpz scaledDen;
   // Exponent of the leading bit: floor(log2(num/den)). mpz_sizeinbase(x, 2) is exact for base 2.
-  long e = static_cast<long>(mpz_sizeinbase(num.get(), 2)) -
-           static_cast<long>(mpz_sizeinbase(den, 2));
+  long e =
+      static_cast<long>(mpz_sizeinbase(num.get(), 2)) - static_cast<long>(mpz_sizeinbase(den, 2));
   if (e >= 0) {
     mpz_set(scaledNum.get(), num.get());
     mpz_mul_2exp(scaledDen.get(), den, static_cast<mp_bitcnt_t>(e));
@@ -94,14 +94,14 @@ Binary roundMagnitude(mpz_srcptr numIn, mpz_srcptr den, int precision, long minE
 }
 
 template <class F>
-Result<F> convertRational(const Rational::Impl& v, const Rational& self, const char* formatName) {
+Result<F> convertRational(const Rational& self, const char* formatName) {
   using Lim = std::numeric_limits<F>;
   static_assert(Lim::is_iec559 && Lim::radix == 2);
-  mpq_srcptr q = v.backend().data();
+  mpq_srcptr q = self.impl().backend().data();
   if (mpq_sgn(q) == 0) return F(0);
   // numeric_limits counts exponents for a significand in [0.5, 1); here it is in [1, 2).
-  const Binary b = roundMagnitude(mpq_numref(q), mpq_denref(q), Lim::digits,
-                                  Lim::min_exponent - 1, Lim::max_exponent - 1);
+  const Binary b = roundMagnitude(mpq_numref(q), mpq_denref(q), Lim::digits, Lim::min_exponent - 1,
+                                  Lim::max_exponent - 1);
   if (b.overflow) {
     std::string text = self.str();
     if (text.size() > 60) text = text.substr(0, 60) + "...";
@@ -162,9 +162,9 @@ Rational Rational::fromDouble(double x) {
   return r;
 }
 
-Result<double> Rational::toDouble() const { return convertRational<double>(v_, *this, "double"); }
+Result<double> Rational::toDouble() const { return convertRational<double>(*this, "double"); }
 
-Result<float> Rational::toFloat() const { return convertRational<float>(v_, *this, "float"); }
+Result<float> Rational::toFloat() const { return convertRational<float>(*this, "float"); }
 
 std::string Rational::str() const {
   mpq_srcptr q = v_.backend().data();

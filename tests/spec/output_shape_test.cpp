@@ -1,0 +1,114 @@
+// The spec's own output-shape formulas agree with the shapes the builder declares, on a graph that
+// uses every op of the catalogue (so a new op without a spec formula fails here).
+#include <set>
+
+#include "spec_test_support.hpp"
+
+namespace verigrad::spec {
+namespace {
+
+using namespace testing;
+
+// One graph containing every op of ops.def at least once, some in several shape configurations.
+Graph EveryOpGraph() {
+  GraphBuilder b({Shape{2, 3}, Shape{2, 3}, Shape{3}, Shape{2, 2, 3}, Shape{}});
+  Var m = b.arg(0), n = b.arg(1), v = b.arg(2), t = b.arg(3), s = b.arg(4);
+  const ExactLiteral payload[] = {L("1"), L("-1/2"), L("0")};
+  Var c = b.constant(Shape{3}, payload);
+  b.detach(m);
+  b.add(m, n);
+  b.sub(m, n);
+  b.mul(m, m);
+  b.div(m, n);
+  b.square(v);
+  b.scale(v, L("3/4"));
+  b.max(m, n);
+  b.min(m, n);
+  b.abs(c);
+  b.clamp(v, L("-1"), L("1"));
+  b.relu(t);
+  b.inv(s);
+  b.sum(t);
+  b.reduceSum(t, 0);
+  b.reduceSum(t, 2);
+  b.reduceMean(t, 1);
+  b.mseLoss(m, n);
+  Var w = b.transpose2d(m);  // [3,2]
+  b.linear(m, b.sliceRange0(b.flatten(m), 0, 2), v);
+  b.matmul(m, w);
+  b.bmm(t, b.transpose3dLastTwo(t));
+  b.reshape(t, Shape{3, 4});
+  b.transpose3dFirstToLast(t);
+  b.transpose3dLastToFirst(t);
+  b.swapAdjacentAtDepth(t, 0);
+  b.broadcastTo(v, Shape{4, 2, 3});
+  b.broadcastTo(s, Shape{2});
+  b.concatVectors(v, c);
+  b.concatDim0(m, n);
+  b.sliceRange0(t, 1, 1);
+  b.gatherScalar(v, 2);
+  b.gatherRow(m, 1);
+  b.gatherScalarNat(v, 9);
+  const int64_t indices[] = {0, 5, 2};
+  b.gatherVecNat(v, indices);
+  b.gatherRowsNat(m, indices);
+  b.scatterAddVec(v, s, 0);
+  b.scatterAddRow(m, v, 1);
+  return Finish(b);
+}
+
+TEST(SpecOutputShape, EqualsTheDeclaredShapeForEveryOp) {
+  Graph g = EveryOpGraph();
+  for (ValueId id = 0; id < g.numValues(); ++id) {
+    Result<Shape> shape = specOutputShape(g, id);
+    ASSERT_TRUE(shape.ok()) << shape.error().message;
+    EXPECT_EQ(shape.value(), g.shapeOf(id)) << g.nodeText(id) << ": spec " << shape.value().str()
+                                            << ", declared " << g.shapeOf(id).str();
+  }
+}
+
+TEST(SpecOutputShape, TheGraphCoversEveryOpOfTheCatalogue) {
+  Graph g = EveryOpGraph();
+  std::set<Op> used;
+  for (const Node& n : g.nodes()) used.insert(n.op);
+  for (Op op : allOps()) EXPECT_TRUE(used.count(op)) << opName(op) << " is not exercised";
+  EXPECT_EQ(allOps().size(), 39u);
+}
+
+TEST(SpecOutputShape, EveryOpEvaluatesAndDifferentiatesOnTheSameGraph) {
+  Graph g = EveryOpGraph();
+  std::vector<V> inputs;
+  for (const Shape& s : g.inputs()) {
+    V x = zeros<Rational>(s);
+    for (size_t k = 0; k < x.data.size(); ++k) x.data[k] = Rational(static_cast<int64_t>(k) + 1);
+    inputs.push_back(x);
+  }
+  std::vector<V> values = Ok(evaluate(g, inputs));
+  ASSERT_EQ(values.size(), g.numValues());
+  for (ValueId id = 0; id < g.numValues(); ++id) EXPECT_EQ(values[id].shape, g.shapeOf(id));
+  std::vector<V> seeds;
+  for (ValueId id = 0; id < g.numValues(); ++id) seeds.push_back(zeros<Rational>(g.shapeOf(id)));
+  std::vector<V> grads = Ok(denseGradient(g, inputs, seeds));
+  for (ValueId id = 0; id < g.numValues(); ++id) {
+    EXPECT_EQ(grads[id], zeros<Rational>(g.shapeOf(id))) << "zero seeds give zero gradients";
+  }
+}
+
+TEST(SpecOutputShape, InputsHaveTheirDeclaredShapes) {
+  GraphBuilder b({Shape{4, 1}, Shape{}});
+  Graph g = Finish(b);
+  EXPECT_EQ(Ok(specOutputShape(g, 0)), (Shape{4, 1}));
+  EXPECT_EQ(Ok(specOutputShape(g, 1)), Shape{});
+}
+
+TEST(SpecOutputShape, AnIdOutOfRangeIsAnInvalidIdError) {
+  GraphBuilder b({Shape{2}});
+  b.relu(b.arg(0));
+  Graph g = Finish(b);
+  Result<Shape> r = specOutputShape(g, 2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::InvalidId);
+}
+
+}  // namespace
+}  // namespace verigrad::spec
