@@ -171,7 +171,7 @@ Dual<S> absolute(const Dual<S>& x) {
 template <class S>
 Dual<S> tieSplit(const Dual<S>& a, const Dual<S>& b) {
   const S half = reciprocal(S(2));
-  return Dual<S>(a.value, detail::combinedBlock(a.tangent, half, b.tangent, half));
+  return Dual<S>(a.value, detail::combinedBlock(a.tangent, S(1), b.tangent, S(0)));
 }
 
 template <class S>
