@@ -43,16 +43,13 @@ inline Status produce(T* out, int64_t n, F&& value) {
 // Over exact scalars a zero divisor is a DomainError at the first such element; over float and
 // double the IEEE quotient (inf/NaN) stands. `divisor` is read only over exact scalars.
 template <class T>
-inline Status checkDivisors(const NodeArgs<T>& a, const T* divisor, int64_t n) {
+inline Status checkDivisors([[maybe_unused]] const NodeArgs<T>& a,
+                            [[maybe_unused]] const T* divisor, [[maybe_unused]] int64_t n) {
   if constexpr (ScalarTraits<T>::exact) {
     const T zero(0);
     for (int64_t i = 0; i < n; ++i) {
       if (divisor[i] == zero) return domainError(a, i, "division by zero");
     }
-  } else {
-    (void)a;
-    (void)divisor;
-    (void)n;
   }
   return okStatus();
 }

@@ -74,8 +74,8 @@ Status checkSeeds(const Graph& graph, std::span<const Value<S>> seeds) {
 
 template <class S>
 struct Prepared {
-  std::vector<Shape> shapes;               // per node, from specOutputShape
-  std::vector<std::vector<S>> literals;    // per node, converted to S
+  std::vector<Shape> shapes;             // per node, from specOutputShape
+  std::vector<std::vector<S>> literals;  // per node, converted to S
 };
 
 // The spec's shape of every node (it must equal the declared one: the values and seeds are laid
@@ -208,6 +208,29 @@ void addPairing(const Value<Dual<S>>& tangent, const Value<S>& seed, std::vector
   }
 }
 
+// The values that move in one perturbation pass, kept across passes so that a pass costs what
+// its moved values cost, not an allocation per value of the graph.
+template <class S>
+struct PassState {
+  std::vector<Value<Dual<S>>> moved;  // the Dual value of id j, valid where moves[j]
+  std::vector<char> moves;
+  std::vector<size_t> touched;  // the ids with moves set, to reset after the pass
+
+  explicit PassState(size_t n) : moved(n), moves(n, 0) {}
+  void mark(size_t j, Value<Dual<S>> value) {
+    moved[j] = std::move(value);
+    moves[j] = 1;
+    touched.push_back(j);
+  }
+  void reset() {
+    for (size_t j : touched) {
+      moves[j] = 0;
+      moved[j] = Value<Dual<S>>{};
+    }
+    touched.clear();
+  }
+};
+
 // The gradient of value i: perturb it, recompute its descendants at Dual<S> (a node none of whose
 // operands moved keeps its constant value and is skipped), and pair every moved value with its
 // seed. Values before i never move.
@@ -215,28 +238,25 @@ template <class S>
 Result<Value<S>> gradientOfValue(const Graph& graph, const Prepared<S>& p, size_t i,
                                  const std::vector<Value<S>>& values,
                                  const std::vector<Value<Dual<S>>>& constants,
-                                 std::span<const Value<S>> seeds) {
-  const size_t n = graph.numValues();
-  std::vector<Value<Dual<S>>> moved(n);
-  std::vector<char> moves(n, 0);
-  moved[i] = unitBlock(values[i]);
-  moves[i] = 1;
+                                 std::span<const Value<S>> seeds, PassState<S>& pass) {
+  pass.reset();
+  pass.mark(i, unitBlock(values[i]));
   Value<S> grad = zeros<S>(graph.shapeOf(static_cast<ValueId>(i)));
-  addPairing(moved[i], seeds[i], grad.data);
+  addPairing(pass.moved[i], seeds[i], grad.data);
   // Inputs never depend on one another: the first value that can move after i is a node.
-  for (size_t j = std::max(i + 1, graph.numInputs()); j < n; ++j) {
+  for (size_t j = std::max(i + 1, graph.numInputs()); j < graph.numValues(); ++j) {
     const Node& node = graph.producer(static_cast<ValueId>(j));
     bool anyOperandMoves = false;
-    for (ValueId q : graph.parents(node)) anyOperandMoves = anyOperandMoves || moves[q];
+    for (ValueId q : graph.parents(node)) anyOperandMoves = anyOperandMoves || pass.moves[q];
     if (!anyOperandMoves) continue;
     Result<Value<Dual<S>>> y = runNode<Dual<S>>(
-        graph, p, static_cast<ValueId>(j),
-        [&](ValueId q) -> const Value<Dual<S>>& { return moves[q] ? moved[q] : constants[q]; });
+        graph, p, static_cast<ValueId>(j), [&](ValueId q) -> const Value<Dual<S>>& {
+          return pass.moves[q] ? pass.moved[q] : constants[q];
+        });
     if (!y.ok()) return y.error();
     if (!hasTangent(y.value())) continue;  // e.g. detach: the perturbation stops here
-    moved[j] = std::move(y).value();
-    moves[j] = 1;
-    addPairing(moved[j], seeds[j], grad.data);
+    pass.mark(j, std::move(y).value());
+    addPairing(pass.moved[j], seeds[j], grad.data);
   }
   return grad;
 }
@@ -257,7 +277,8 @@ template <class S>
 Result<std::vector<Value<S>>> jvp(const Graph& graph, std::span<const Value<S>> inputs,
                                   std::span<const Value<S>> inputTangents) {
   VG_TRY_STATUS(detail::checkAgainstInputs(graph, inputs, "input", "tensors"));
-  VG_TRY_STATUS(detail::checkAgainstInputs(graph, inputTangents, "input tangent", "input tangents"));
+  VG_TRY_STATUS(
+      detail::checkAgainstInputs(graph, inputTangents, "input tangent", "input tangents"));
   Result<detail::Prepared<S>> p = detail::prepare<S>(graph);
   if (!p.ok()) return p.error();
 
@@ -306,9 +327,10 @@ Result<std::vector<Value<S>>> denseGradient(const Graph& graph, std::span<const 
 
   std::vector<Value<S>> grads;
   grads.reserve(graph.numValues());
+  detail::PassState<S> pass(graph.numValues());
   for (size_t i = 0; i < graph.numValues(); ++i) {
-    Result<Value<S>> g = detail::gradientOfValue(graph, p.value(), i, values.value(), constants,
-                                                 seeds);
+    Result<Value<S>> g =
+        detail::gradientOfValue(graph, p.value(), i, values.value(), constants, seeds, pass);
     if (!g.ok()) return g.error();
     grads.push_back(std::move(g).value());
   }
@@ -317,12 +339,11 @@ Result<std::vector<Value<S>>> denseGradient(const Graph& graph, std::span<const 
 
 }  // namespace verigrad::spec
 
-#define VG_SPEC_INSTANTIATE(S)                                                                 \
-  namespace verigrad::spec {                                                                   \
-  template Result<std::vector<Value<S>>> evaluate<S>(const Graph&, std::span<const Value<S>>); \
-  template Result<std::vector<Value<S>>> jvp<S>(const Graph&, std::span<const Value<S>>,       \
-                                                std::span<const Value<S>>);                    \
-  template Result<std::vector<Value<S>>> denseGradient<S>(const Graph&,                        \
-                                                          std::span<const Value<S>>,           \
-                                                          std::span<const Value<S>>);          \
+#define VG_SPEC_INSTANTIATE(S)                                                                     \
+  namespace verigrad::spec {                                                                       \
+  template Result<std::vector<Value<S>>> evaluate<S>(const Graph&, std::span<const Value<S>>);     \
+  template Result<std::vector<Value<S>>> jvp<S>(const Graph&, std::span<const Value<S>>,           \
+                                                std::span<const Value<S>>);                        \
+  template Result<std::vector<Value<S>>> denseGradient<S>(const Graph&, std::span<const Value<S>>, \
+                                                          std::span<const Value<S>>);              \
   }

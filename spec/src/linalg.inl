@@ -1,5 +1,5 @@
 // Forward definitions of linear algebra: linear, matmul, bmm. Every dot product is TorchLean's
-// left fold over the shared index from 0.
+// left fold over the shared index from 0 (`acc += x` is acc = acc + x, in place).
 #pragma once
 
 #include "node_forward.hpp"
@@ -16,7 +16,7 @@ Value<E> affine(const NodeView<E>& v) {
   Value<E> out = emptyOutput(v);
   for (int64_t o = 0; o < rows; ++o) {
     E acc = zeroElement<E>();
-    for (int64_t i = 0; i < cols; ++i) acc = acc + w.data[o * cols + i] * x.data[i];
+    for (int64_t i = 0; i < cols; ++i) acc += w.data[o * cols + i] * x.data[i];
     out.data.push_back(acc + b.data[o]);
   }
   return out;
@@ -29,7 +29,7 @@ void appendProduct(const std::vector<E>& a, int64_t aBase, const std::vector<E>&
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < p; ++j) {
       E acc = zeroElement<E>();
-      for (int64_t k = 0; k < n; ++k) acc = acc + a[aBase + i * n + k] * b[bBase + k * p + j];
+      for (int64_t k = 0; k < n; ++k) acc += a[aBase + i * n + k] * b[bBase + k * p + j];
       c.push_back(std::move(acc));
     }
   }

@@ -41,10 +41,10 @@ struct NodeView {
   const Graph* graph = nullptr;
   ValueId id = 0;
   Op op{};
-  const Value<E>* in[3] = {};            // operand values, in operand order
-  std::span<const int64_t> ints;         // int attributes
+  const Value<E>* in[3] = {};             // operand values, in operand order
+  std::span<const int64_t> ints;          // int attributes
   std::span<const ScalarOf<E>> literals;  // literal attributes, converted to the scalar
-  Shape shape;                           // the output shape (specOutputShape)
+  Shape shape;                            // the output shape (specOutputShape)
 
   const Value<E>& operand(int k) const { return *in[k]; }
 };
@@ -93,9 +93,9 @@ template <class E>
 Result<Value<E>> forwardIndexing(const NodeView<E>& v);
 
 // Each family unit instantiates its definition at a scalar S and at Dual<S>.
-#define VG_SPEC_INSTANTIATE_FAMILY(Family, S)                                          \
-  namespace verigrad::spec::detail {                                                   \
-  template Result<Value<S>> forward##Family<S>(const NodeView<S>& v);                 \
+#define VG_SPEC_INSTANTIATE_FAMILY(Family, S)                                           \
+  namespace verigrad::spec::detail {                                                    \
+  template Result<Value<S>> forward##Family<S>(const NodeView<S>& v);                   \
   template Result<Value<Dual<S>>> forward##Family<Dual<S>>(const NodeView<Dual<S>>& v); \
   }
 

@@ -84,9 +84,9 @@ Result<Shape> elementwiseShape(const NodeShapes& n) {
     return mismatch(n, operandText(n, 0) + " but " + operandText(n, 1) + " (must be equal)");
   }
   if (n.node.op == Op::Clamp && ExactLiteral::compare(n.literals[0], n.literals[1]) > 0) {
-    return nodeError(n, ErrorCode::InvalidArgument,
-                     "clamp needs lo <= hi, got " + n.literals[0].str() + " > " +
-                         n.literals[1].str());
+    return nodeError(
+        n, ErrorCode::InvalidArgument,
+        "clamp needs lo <= hi, got " + n.literals[0].str() + " > " + n.literals[1].str());
   }
   return n.operands[0];
 }
@@ -139,8 +139,8 @@ Result<Shape> linearShape(const NodeShapes& n) {
   }
   const Shape &w = n.operands[0], &b = n.operands[1], &x = n.operands[2];
   if (b.dim(0) != w.dim(0) || x.dim(0) != w.dim(1)) {
-    return mismatch(n, "linear needs w [o,i], b [o], x [i], got " + w.str() + ", " + b.str() +
-                           ", " + x.str());
+    return mismatch(
+        n, "linear needs w [o,i], b [o], x [i], got " + w.str() + ", " + b.str() + ", " + x.str());
   }
   return Shape{w.dim(0)};
 }
@@ -212,8 +212,8 @@ Result<Shape> concatShape(const NodeShapes& n) {
     if (a.rank() != 1 || b.rank() != 1) return mismatch(n, "concatVectors needs two vectors");
   } else {
     std::vector<int64_t> ta = dimsOf(a), tb = dimsOf(b);
-    if (a.rank() < 1 || b.rank() < 1 || !std::equal(ta.begin() + 1, ta.end(), tb.begin() + 1,
-                                                    tb.end())) {
+    if (a.rank() < 1 || b.rank() < 1 ||
+        !std::equal(ta.begin() + 1, ta.end(), tb.begin() + 1, tb.end())) {
       return mismatch(n, "cannot concatenate " + a.str() + " and " + b.str() + " along axis 0");
     }
   }
@@ -278,9 +278,9 @@ Result<Shape> structuralShape(const NodeShapes& n) {
 
 Result<Shape> checkedIndex(const NodeShapes& n, int64_t index, int64_t extent, bool bounded) {
   if (index < 0 || (bounded && index >= extent)) {
-    return indexOutOfRange(n, "index " + std::to_string(index) +
-                                  (bounded ? " is not below " + std::to_string(extent)
-                                           : " is negative"));
+    return indexOutOfRange(
+        n, "index " + std::to_string(index) +
+               (bounded ? " is not below " + std::to_string(extent) : " is negative"));
   }
   return Shape{};
 }
@@ -331,9 +331,9 @@ Result<Shape> indexingShape(const NodeShapes& n) {
 Result<Shape> checkSignature(const NodeShapes& n) {
   const OpInfo& info = opInfo(n.node.op);
   if (n.operands.size() != static_cast<size_t>(info.arity)) {
-    return nodeError(n, ErrorCode::InvalidArgument,
-                     std::to_string(n.operands.size()) + " operands, expected " +
-                         std::to_string(info.arity));
+    return nodeError(
+        n, ErrorCode::InvalidArgument,
+        std::to_string(n.operands.size()) + " operands, expected " + std::to_string(info.arity));
   }
   if (info.numInts >= 0 && n.ints.size() != static_cast<size_t>(info.numInts)) {
     return nodeError(n, ErrorCode::InvalidArgument, "wrong number of int attributes");
@@ -357,8 +357,8 @@ Result<Shape> specOutputShape(const Graph& graph, ValueId id) {
   NodeShapes n{graph, id, node, {}, graph.ints(node), graph.literals(node)};
   for (ValueId p : graph.parents(node)) {
     if (p >= id) {
-      return nodeError(n, ErrorCode::InvalidId, "operand %" + std::to_string(p) +
-                                                    " is not defined before the node");
+      return nodeError(n, ErrorCode::InvalidId,
+                       "operand %" + std::to_string(p) + " is not defined before the node");
     }
     n.operands.push_back(graph.shapeOf(p));
   }

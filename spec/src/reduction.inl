@@ -1,5 +1,5 @@
 // Forward definitions of the reductions and losses. Every sum is TorchLean's left fold from 0 in
-// row-major order: (((0 + x0) + x1) + ...).
+// row-major order: (((0 + x0) + x1) + ...); `acc += x` is acc = acc + x, in place.
 #pragma once
 
 #include "node_forward.hpp"
@@ -10,7 +10,7 @@ namespace verigrad::spec::detail {
 template <class E>
 Value<E> sumAll(const NodeView<E>& v) {
   E acc = zeroElement<E>();
-  for (const E& x : v.operand(0).data) acc = acc + x;
+  for (const E& x : v.operand(0).data) acc += x;
   Value<E> out = emptyOutput(v);
   out.data.push_back(std::move(acc));
   return out;
@@ -38,7 +38,7 @@ Value<E> sumOverAxis(const NodeView<E>& v) {
   for (int64_t o = 0; o < s.outer; ++o) {
     for (int64_t i = 0; i < s.inner; ++i) {
       E acc = zeroElement<E>();
-      for (int64_t j = 0; j < s.n; ++j) acc = acc + x.data[(o * s.n + j) * s.inner + i];
+      for (int64_t j = 0; j < s.n; ++j) acc += x.data[(o * s.n + j) * s.inner + i];
       out.data.push_back(std::move(acc));
     }
   }
@@ -62,7 +62,7 @@ Value<E> meanSquaredError(const NodeView<E>& v) {
   E acc = zeroElement<E>();
   for (size_t i = 0; i < a.size(); ++i) {
     const E d = a[i] - b[i];
-    acc = acc + d * d;
+    acc += d * d;
   }
   Value<E> out = emptyOutput(v);
   out.data.push_back(divideByCount(acc, static_cast<int64_t>(a.size())));

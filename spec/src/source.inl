@@ -17,7 +17,8 @@ Value<E> constPayload(const NodeView<E>& v) {
 template <class E>
 Value<E> detached(const NodeView<E>& v) {
   Value<E> out = emptyOutput(v);
-  for (const E& x : v.operand(0).data) out.data.push_back(Element<E>::constant(Element<E>::primal(x)));
+  for (const E& x : v.operand(0).data)
+    out.data.push_back(Element<E>::constant(Element<E>::primal(x)));
   return out;
 }
 

@@ -11,6 +11,7 @@
 namespace verigrad::spec {
 namespace {
 
+using testing::EveryOpGraph;
 using testing::Finish;
 using testing::L;
 using testing::Ok;
@@ -39,7 +40,8 @@ std::vector<V> FromContext(const Context<Rational>& c) {
 
 // Small rationals with zeros, repeats (ties) and both signs, cycled with an offset per value.
 Rational Pattern(size_t value, size_t element) {
-  static const char* const kValues[] = {"1/2", "0", "-1", "2", "1/2", "-3/4", "1", "0", "-2", "1/3"};
+  static const char* const kValues[] = {"1/2",  "0", "-1", "2",  "1/2",
+                                        "-3/4", "1", "0",  "-2", "1/3"};
   return R(kValues[(3 * value + element) % (sizeof(kValues) / sizeof(kValues[0]))]);
 }
 
@@ -76,12 +78,14 @@ std::vector<std::pair<std::string, std::vector<V>>> SeedContexts(const Graph& g)
   std::vector<V> ones = context([](size_t) { return false; }, 0);
   for (Rational& x : ones[out].data) x = Rational(1);
   contexts.emplace_back("one-hot ones at the output", ones);
-  contexts.emplace_back("one-hot pattern at the output", context([&](size_t id) { return id == out; }, 1));
+  contexts.emplace_back("one-hot pattern at the output",
+                        context([&](size_t id) { return id == out; }, 1));
   contexts.emplace_back("a seed at every value", context([](size_t) { return true; }, 2));
   contexts.emplace_back("seeds at the inputs only",
                         context([&](size_t id) { return id < g.numInputs(); }, 3));
   const size_t middle = (g.numInputs() + n) / 2;
-  contexts.emplace_back("a seed at a middle value", context([&](size_t id) { return id == middle; }, 4));
+  contexts.emplace_back("a seed at a middle value",
+                        context([&](size_t id) { return id == middle; }, 4));
   return contexts;
 }
 
@@ -186,8 +190,8 @@ TEST(SpecEngineAgreementElementwise, DivAndInv) {
   Var x = b.arg(0), y = b.arg(1);
   b.mul(b.div(x, y), b.inv(b.add(y, x)));
   Graph g = Finish(b);
-  ExpectAgreement(g, {Val(Shape{2, 2}, {"1", "-1/2", "3", "2"}),
-                      Val(Shape{2, 2}, {"2", "1", "-1/3", "1/2"})});
+  ExpectAgreement(
+      g, {Val(Shape{2, 2}, {"1", "-1/2", "3", "2"}), Val(Shape{2, 2}, {"2", "1", "-1/3", "1/2"})});
 }
 
 TEST(SpecEngineAgreementElementwise, SharedOperands) {
@@ -204,8 +208,8 @@ TEST(SpecEngineAgreementElementwise, DivisionByZeroIsTheSameError) {
   GraphBuilder b({Shape{2, 2}, Shape{2, 2}});
   b.div(b.arg(0), b.arg(1));
   Graph g = Finish(b);
-  ExpectAgreement(g, {Val(Shape{2, 2}, {"1", "2", "3", "4"}),
-                      Val(Shape{2, 2}, {"1", "2", "0", "0"})});
+  ExpectAgreement(g,
+                  {Val(Shape{2, 2}, {"1", "2", "3", "4"}), Val(Shape{2, 2}, {"1", "2", "0", "0"})});
   GraphBuilder b2({Shape{3}});
   b2.inv(b2.relu(b2.arg(0)));
   Graph g2 = Finish(b2);
@@ -217,9 +221,9 @@ TEST(SpecEngineAgreementElementwise, DivisionByZeroIsTheSameError) {
 TEST(SpecEngineAgreementReduction, SumReduceSumReduceMean) {
   GraphBuilder b({Shape{2, 3, 2}});
   Var x = b.arg(0);
-  Var r0 = b.reduceSum(x, 0);                    // [3,2]
-  Var r1 = b.reduceMean(r0, 1);                  // [3]
-  Var r2 = b.reduceSum(b.reduceMean(x, 2), 1);   // [2]
+  Var r0 = b.reduceSum(x, 0);                   // [3,2]
+  Var r1 = b.reduceMean(r0, 1);                 // [3]
+  Var r2 = b.reduceSum(b.reduceMean(x, 2), 1);  // [2]
   b.add(b.sum(r1), b.sum(b.square(r2)));
   Graph g = Finish(b);
   ExpectAgreement(g, PatternedInputs(g));
@@ -238,9 +242,9 @@ TEST(SpecEngineAgreementReduction, MseLossAndAnEmptyAxis) {
 
 TEST(SpecEngineAgreementLinalg, LinearMatmulBmm) {
   GraphBuilder b({Shape{3, 2}, Shape{3}, Shape{2}, Shape{2, 3}, Shape{2, 2, 3}, Shape{2, 3, 1}});
-  Var y = b.linear(b.arg(0), b.arg(1), b.arg(2));   // [3]
-  Var m = b.matmul(b.arg(3), b.arg(0));             // [2,2]
-  Var p = b.bmm(b.arg(4), b.arg(5));                // [2,2,1]
+  Var y = b.linear(b.arg(0), b.arg(1), b.arg(2));  // [3]
+  Var m = b.matmul(b.arg(3), b.arg(0));            // [2,2]
+  Var p = b.bmm(b.arg(4), b.arg(5));               // [2,2,1]
   b.add(b.add(b.sum(y), b.sum(b.square(m))), b.sum(p));
   Graph g = Finish(b);
   ExpectAgreement(g, PatternedInputs(g));
@@ -277,9 +281,9 @@ TEST(SpecEngineAgreementStructural, BroadcastConcatSlice) {
   Var col = b.broadcastTo(b.arg(1), Shape{2, 2, 3});
   Var sc = b.broadcastTo(b.arg(2), Shape{2, 3});
   Var sum = b.add(b.broadcastTo(b.mul(row, sc), Shape{2, 2, 3}), col);  // [2,2,3]
-  Var cv = b.concatVectors(b.arg(3), b.arg(0));                          // [5]
-  Var cd = b.concatDim0(b.reshape(sum, Shape{4, 3}), b.arg(4));          // [8,3]
-  Var sl = b.sliceRange0(cd, 3, 4);                                      // [4,3]
+  Var cv = b.concatVectors(b.arg(3), b.arg(0));                         // [5]
+  Var cd = b.concatDim0(b.reshape(sum, Shape{4, 3}), b.arg(4));         // [8,3]
+  Var sl = b.sliceRange0(cd, 3, 4);                                     // [4,3]
   b.add(b.sum(b.square(sl)), b.sum(b.mul(cv, cv)));
   Graph g = Finish(b);
   ExpectAgreement(g, PatternedInputs(g));
@@ -295,9 +299,9 @@ TEST(SpecEngineAgreementIndexing, GathersWithDuplicatesAndOutOfRange) {
   Var a = b.gatherScalar(v, 1);
   Var c = b.gatherScalarNat(v, 2);
   Var d = b.gatherScalarNat(v, 4);
-  Var e = b.gatherVecNat(v, vi);      // [5]
-  Var r = b.gatherRow(m, 2);          // [2]
-  Var rs = b.gatherRowsNat(m, ri);    // [4,2]
+  Var e = b.gatherVecNat(v, vi);    // [5]
+  Var r = b.gatherRow(m, 2);        // [2]
+  Var rs = b.gatherRowsNat(m, ri);  // [4,2]
   Var s = b.add(b.add(a, c), d);
   b.add(b.add(s, b.sum(b.square(e))), b.add(b.sum(r), b.sum(b.mul(rs, rs))));
   Graph g = Finish(b);
@@ -324,6 +328,18 @@ TEST(SpecEngineAgreementMixed, TwoLayerNetworkWithLoss) {
   Graph g = Finish(b);
   ExpectAgreement(g, PatternedInputs(g));
   ExpectAgreement(g, NonzeroInputs(g));
+}
+
+// All 39 ops in one graph; with a zero divisor, the same DomainError from both.
+TEST(SpecEngineAgreementMixed, EveryOpOfTheCatalogueInOneGraph) {
+  Graph g = EveryOpGraph();
+  ExpectAgreement(g, NonzeroInputs(g));
+  std::vector<V> withZeroDivisor = NonzeroInputs(g);
+  withZeroDivisor[1].data[4] = Rational(0);
+  ExpectAgreement(g, withZeroDivisor);
+  Result<std::vector<V>> r = evaluate(g, withZeroDivisor);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::DomainError);
 }
 
 TEST(SpecEngineAgreementMixed, TheExactMlpExample) {

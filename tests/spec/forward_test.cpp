@@ -10,7 +10,8 @@ namespace {
 using namespace testing;
 
 // The spec's value of op(inputs...) on a one-node graph.
-V Apply(const std::vector<V>& inputs, const std::function<Var(GraphBuilder&, std::vector<Var>)>& op) {
+V Apply(const std::vector<V>& inputs,
+        const std::function<Var(GraphBuilder&, std::vector<Var>)>& op) {
   std::vector<Shape> shapes;
   for (const V& x : inputs) shapes.push_back(x.shape);
   GraphBuilder b(shapes);
@@ -83,8 +84,8 @@ TEST(SpecForwardElementwise, Square) {
 }
 
 TEST(SpecForwardElementwise, Scale) {
-  ExpectValue(Unary(kA, [](GraphBuilder& b, Var x) { return b.scale(x, L("-2/3")); }),
-              Shape{2, 2}, {"-1/3", "2/3", "-2", "-4/3"});
+  ExpectValue(Unary(kA, [](GraphBuilder& b, Var x) { return b.scale(x, L("-2/3")); }), Shape{2, 2},
+              {"-1/3", "2/3", "-2", "-4/3"});
 }
 
 TEST(SpecForwardElementwise, MaxIncludingATie) {
@@ -139,8 +140,8 @@ TEST(SpecForwardReduction, SumFoldsEveryElement) {
 }
 
 TEST(SpecForwardReduction, SumOfAnEmptyTensorIsZero) {
-  ExpectValue(Unary(Val(Shape{0, 2}, {}), [](GraphBuilder& b, Var x) { return b.sum(x); }),
-              Shape{}, {"0"});
+  ExpectValue(Unary(Val(Shape{0, 2}, {}), [](GraphBuilder& b, Var x) { return b.sum(x); }), Shape{},
+              {"0"});
 }
 
 TEST(SpecForwardReduction, ReduceSumOverEachAxis) {
@@ -224,7 +225,10 @@ TEST(SpecForwardStructural, FlattenKeepsRowMajorOrder) {
 }
 
 TEST(SpecForwardStructural, ReshapeKeepsRowMajorOrder) {
-  ExpectValue(Unary(kM23, [](GraphBuilder& b, Var x) { return b.reshape(x, Shape{3, 1, 2}); }),
+  ExpectValue(Unary(kM23,
+                    [](GraphBuilder& b, Var x) {
+                      return b.reshape(x, Shape{3, 1, 2});
+                    }),
               Shape{3, 1, 2}, {"1", "2", "3", "4", "5", "6"});
 }
 
@@ -263,16 +267,28 @@ TEST(SpecForwardStructural, SwapAdjacentAtDepth) {
 // Departure from TorchLean: right-aligned broadcasting (NumPy/PyTorch expand).
 TEST(SpecForwardStructural, BroadcastToPrependsAndExpandsRightAligned) {
   V row = Val(Shape{3}, {"1", "2", "3"});
-  ExpectValue(Unary(row, [](GraphBuilder& b, Var x) { return b.broadcastTo(x, Shape{2, 3}); }),
+  ExpectValue(Unary(row,
+                    [](GraphBuilder& b, Var x) {
+                      return b.broadcastTo(x, Shape{2, 3});
+                    }),
               Shape{2, 3}, {"1", "2", "3", "1", "2", "3"});
   V column = Val(Shape{2, 1}, {"1", "2"});
-  ExpectValue(Unary(column, [](GraphBuilder& b, Var x) { return b.broadcastTo(x, Shape{2, 3}); }),
+  ExpectValue(Unary(column,
+                    [](GraphBuilder& b, Var x) {
+                      return b.broadcastTo(x, Shape{2, 3});
+                    }),
               Shape{2, 3}, {"1", "1", "1", "2", "2", "2"});
   V pair = Val(Shape{1, 2}, {"1/2", "-1"});
-  ExpectValue(Unary(pair, [](GraphBuilder& b, Var x) { return b.broadcastTo(x, Shape{2, 2, 2}); }),
+  ExpectValue(Unary(pair,
+                    [](GraphBuilder& b, Var x) {
+                      return b.broadcastTo(x, Shape{2, 2, 2});
+                    }),
               Shape{2, 2, 2}, {"1/2", "-1", "1/2", "-1", "1/2", "-1", "1/2", "-1"});
   V scalar = Val(Shape{}, {"7"});
-  ExpectValue(Unary(scalar, [](GraphBuilder& b, Var x) { return b.broadcastTo(x, Shape{2, 2}); }),
+  ExpectValue(Unary(scalar,
+                    [](GraphBuilder& b, Var x) {
+                      return b.broadcastTo(x, Shape{2, 2});
+                    }),
               Shape{2, 2}, {"7", "7", "7", "7"});
   V one = Val(Shape{1}, {"5"});
   ExpectValue(Unary(one, [](GraphBuilder& b, Var x) { return b.broadcastTo(x, Shape{0}); }),
@@ -295,10 +311,10 @@ TEST(SpecForwardStructural, ConcatDim0) {
 
 TEST(SpecForwardStructural, SliceRange0) {
   V x = Val(Shape{4, 2}, {"0", "1", "2", "3", "4", "5", "6", "7"});
-  ExpectValue(Unary(x, [](GraphBuilder& b, Var v) { return b.sliceRange0(v, 1, 2); }),
-              Shape{2, 2}, {"2", "3", "4", "5"});
-  ExpectValue(Unary(x, [](GraphBuilder& b, Var v) { return b.sliceRange0(v, 4, 0); }),
-              Shape{0, 2}, {});
+  ExpectValue(Unary(x, [](GraphBuilder& b, Var v) { return b.sliceRange0(v, 1, 2); }), Shape{2, 2},
+              {"2", "3", "4", "5"});
+  ExpectValue(Unary(x, [](GraphBuilder& b, Var v) { return b.sliceRange0(v, 4, 0); }), Shape{0, 2},
+              {});
 }
 
 // ---- indexing
@@ -317,10 +333,10 @@ TEST(SpecForwardIndexing, GatherRow) {
 }
 
 TEST(SpecForwardIndexing, GatherScalarNatReadsZeroBeyondTheAxis) {
-  ExpectValue(Unary(kVec, [](GraphBuilder& b, Var x) { return b.gatherScalarNat(x, 1); }),
-              Shape{}, {"-1"});
-  ExpectValue(Unary(kVec, [](GraphBuilder& b, Var x) { return b.gatherScalarNat(x, 3); }),
-              Shape{}, {"0"});
+  ExpectValue(Unary(kVec, [](GraphBuilder& b, Var x) { return b.gatherScalarNat(x, 1); }), Shape{},
+              {"-1"});
+  ExpectValue(Unary(kVec, [](GraphBuilder& b, Var x) { return b.gatherScalarNat(x, 3); }), Shape{},
+              {"0"});
 }
 
 TEST(SpecForwardIndexing, GatherVecNatWithDuplicatesAndOutOfRange) {
@@ -337,14 +353,16 @@ TEST(SpecForwardIndexing, GatherRowsNatWithOutOfRange) {
 
 TEST(SpecForwardIndexing, ScatterAddVec) {
   V v = Val(Shape{}, {"10"});
-  ExpectValue(Binary(kVec, v, [](GraphBuilder& b, Var x, Var y) { return b.scatterAddVec(x, y, 1); }),
-              Shape{3}, {"1/2", "9", "4"});
+  ExpectValue(
+      Binary(kVec, v, [](GraphBuilder& b, Var x, Var y) { return b.scatterAddVec(x, y, 1); }),
+      Shape{3}, {"1/2", "9", "4"});
 }
 
 TEST(SpecForwardIndexing, ScatterAddRow) {
   V v = Val(Shape{2}, {"10", "-1/2"});
-  ExpectValue(Binary(kRows, v, [](GraphBuilder& b, Var x, Var y) { return b.scatterAddRow(x, y, 0); }),
-              Shape{3, 2}, {"11", "3/2", "3", "4", "5", "6"});
+  ExpectValue(
+      Binary(kRows, v, [](GraphBuilder& b, Var x, Var y) { return b.scatterAddRow(x, y, 0); }),
+      Shape{3, 2}, {"11", "3/2", "3", "4", "5", "6"});
 }
 
 // ---- graph level: the context is Γ ++ ss, inputs first and unchanged

@@ -23,7 +23,8 @@ TEST(SpecJvp, SquareHasTangentTwoXT) {
   GraphBuilder b({Shape{2}});
   b.square(b.arg(0));
   Graph g = Finish(b);
-  std::vector<V> t = Ok(jvp(g, Vs({Val(Shape{2}, {"3", "-1/2"})}), Vs({Val(Shape{2}, {"1", "2"})})));
+  std::vector<V> t =
+      Ok(jvp(g, Vs({Val(Shape{2}, {"3", "-1/2"})}), Vs({Val(Shape{2}, {"1", "2"})})));
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(Strs(t[0]), Strs({"1", "2"})) << "an input's tangent is the one given";
   EXPECT_EQ(Strs(t[1]), Strs({"6", "-2"}));
@@ -35,8 +36,9 @@ TEST(SpecJvp, ThroughReluMulAndSum) {
   b.sum(b.mul(r, b.arg(1)));
   Graph g = Finish(b);
   // r = [0, 2, 0], r' = [0, 1, 0] (relu'(0) = 0); (r w)' = r' w + r w' = [0, 7, 0] + [0, 0, 0]
-  std::vector<V> t = Ok(jvp(g, Vs({Val(Shape{3}, {"0", "2", "-1"}), Val(Shape{3}, {"5", "7", "11"})}),
-                            Vs({Val(Shape{3}, {"1", "1", "1"}), Val(Shape{3}, {"0", "0", "1"})})));
+  std::vector<V> t =
+      Ok(jvp(g, Vs({Val(Shape{3}, {"0", "2", "-1"}), Val(Shape{3}, {"5", "7", "11"})}),
+             Vs({Val(Shape{3}, {"1", "1", "1"}), Val(Shape{3}, {"0", "0", "1"})})));
   EXPECT_EQ(Strs(t[2]), Strs({"0", "1", "0"}));
   EXPECT_EQ(Strs(t[3]), Strs({"0", "7", "0"}));
   EXPECT_EQ(Strs(t[4]), Strs({"7"}));
@@ -62,11 +64,9 @@ TEST(SpecJvp, MatmulIsBilinear) {
   b.matmul(b.arg(0), b.arg(1));
   Graph g = Finish(b);
   // (A B)' = A' B + A B' with A' = [[1,0],[0,0]], B' = [[0,0],[0,1]]
-  std::vector<V> t = Ok(jvp(g,
-                            Vs({Val(Shape{2, 2}, {"1", "2", "3", "4"}),
-                                Val(Shape{2, 2}, {"0", "1", "1", "0"})}),
-                            Vs({Val(Shape{2, 2}, {"1", "0", "0", "0"}),
-                                Val(Shape{2, 2}, {"0", "0", "0", "1"})})));
+  std::vector<V> t = Ok(
+      jvp(g, Vs({Val(Shape{2, 2}, {"1", "2", "3", "4"}), Val(Shape{2, 2}, {"0", "1", "1", "0"})}),
+          Vs({Val(Shape{2, 2}, {"1", "0", "0", "0"}), Val(Shape{2, 2}, {"0", "0", "0", "1"})})));
   EXPECT_EQ(Strs(t[2]), Strs({"0", "3", "0", "4"}));
 }
 
@@ -98,7 +98,7 @@ TEST(SpecDenseGradient, AddOfAValueWithItselfGivesTwiceTheSeed) {
 TEST(SpecDenseGradient, ANodeNotConnectedToTheOthersKeepsItsSeed) {
   GraphBuilder b({Shape{2}});
   Var x = b.arg(0);
-  b.square(x);       // %1
+  b.square(x);         // %1
   b.scale(x, L("2"));  // %2, not a descendant of %1
   Graph g = Finish(b);
   std::vector<V> x0 = Vs({Val(Shape{2}, {"1", "3"})});
@@ -193,12 +193,12 @@ TEST(SpecDenseGradient, DivAndInv) {
 TEST(SpecDenseGradient, KinksFollowTheConventions) {
   GraphBuilder b({Shape{3}, Shape{3}});
   Var x = b.arg(0), y = b.arg(1);
-  b.relu(x);                          // %2
-  b.abs(x);                           // %3
-  b.clamp(x, L("-1"), L("0"));        // %4
-  b.max(x, y);                        // %5
-  b.min(x, y);                        // %6
-  b.clamp(x, L("0"), L("0"));         // %7
+  b.relu(x);                    // %2
+  b.abs(x);                     // %3
+  b.clamp(x, L("-1"), L("0"));  // %4
+  b.max(x, y);                  // %5
+  b.min(x, y);                  // %6
+  b.clamp(x, L("0"), L("0"));   // %7
   Graph g = Finish(b);
   std::vector<V> inputs = Vs({Val(Shape{3}, {"0", "-1", "-1/2"}), Val(Shape{3}, {"0", "2", "-1"})});
   const V ones = Val(Shape{3}, {"1", "1", "1"});
@@ -241,9 +241,9 @@ TEST(SpecDenseGradient, MseLossGivesTwoOverNTimesTheDifference) {
   GraphBuilder b({Shape{3}, Shape{3}});
   b.mseLoss(b.arg(0), b.arg(1));
   Graph g = Finish(b);
-  std::vector<V> grads = Ok(denseGradient(
-      g, Vs({Val(Shape{3}, {"1/2", "2", "-1"}), Val(Shape{3}, {"0", "1", "1"})}),
-      Ok(oneHotSeeds(g, 2, Val(Shape{}, {"1"})))));
+  std::vector<V> grads =
+      Ok(denseGradient(g, Vs({Val(Shape{3}, {"1/2", "2", "-1"}), Val(Shape{3}, {"0", "1", "1"})}),
+                       Ok(oneHotSeeds(g, 2, Val(Shape{}, {"1"})))));
   EXPECT_EQ(Strs(grads[0]), Strs({"1/3", "2/3", "-4/3"}));
   EXPECT_EQ(Strs(grads[1]), Strs({"-1/3", "-2/3", "4/3"}));
 }
@@ -266,19 +266,22 @@ TEST(SpecDenseGradient, IsTheAdjointOfJvp) {
   Var r = b.reduceSum(b.relu(b.sub(m, b.broadcastTo(v, Shape{2, 2}))), 1);
   b.sum(b.mul(b.max(r, v), b.inv(b.add(v, v))));
   Graph g = Finish(b);
-  std::vector<V> inputs = Vs({Val(Shape{2, 2}, {"1", "-2", "1/2", "3"}), Val(Shape{2}, {"2", "-1/3"})});
+  std::vector<V> inputs =
+      Vs({Val(Shape{2, 2}, {"1", "-2", "1/2", "3"}), Val(Shape{2}, {"2", "-1/3"})});
   std::vector<V> dx = Vs({Val(Shape{2, 2}, {"1", "1/2", "-1", "2"}), Val(Shape{2}, {"3", "-1"})});
   std::vector<V> seeds;
   for (ValueId id = 0; id < g.numValues(); ++id) {
     V s = zeros<Rational>(g.shapeOf(id));
-    for (size_t k = 0; k < s.data.size(); ++k) s.data[k] = Rational(static_cast<int64_t>(id + 2 * k) - 3);
+    for (size_t k = 0; k < s.data.size(); ++k)
+      s.data[k] = Rational(static_cast<int64_t>(id + 2 * k) - 3);
     seeds.push_back(s);
   }
   std::vector<V> tangents = Ok(jvp(g, inputs, dx));
   std::vector<V> grads = Ok(denseGradient(g, inputs, seeds));
   Rational lhs, rhs;
   for (ValueId id = 0; id < g.numValues(); ++id) {
-    for (size_t k = 0; k < seeds[id].data.size(); ++k) lhs += tangents[id].data[k] * seeds[id].data[k];
+    for (size_t k = 0; k < seeds[id].data.size(); ++k)
+      lhs += tangents[id].data[k] * seeds[id].data[k];
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     for (size_t k = 0; k < dx[i].data.size(); ++k) rhs += dx[i].data[k] * grads[i].data[k];

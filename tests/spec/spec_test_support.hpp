@@ -51,4 +51,52 @@ inline V LastValue(const Graph& g, const std::vector<V>& inputs) {
   return values.back();
 }
 
+// One graph containing every op of ops.def at least once, some in several shape configurations.
+inline Graph EveryOpGraph() {
+  GraphBuilder b({Shape{2, 3}, Shape{2, 3}, Shape{3}, Shape{2, 2, 3}, Shape{}});
+  Var m = b.arg(0), n = b.arg(1), v = b.arg(2), t = b.arg(3), s = b.arg(4);
+  const ExactLiteral payload[] = {L("1"), L("-1/2"), L("0")};
+  Var c = b.constant(Shape{3}, payload);
+  b.detach(m);
+  b.add(m, n);
+  b.sub(m, n);
+  b.mul(m, m);
+  b.div(m, n);
+  b.square(v);
+  b.scale(v, L("3/4"));
+  b.max(m, n);
+  b.min(m, n);
+  b.abs(c);
+  b.clamp(v, L("-1"), L("1"));
+  b.relu(t);
+  b.inv(s);
+  b.sum(t);
+  b.reduceSum(t, 0);
+  b.reduceSum(t, 2);
+  b.reduceMean(t, 1);
+  b.mseLoss(m, n);
+  Var w = b.transpose2d(m);  // [3,2]
+  b.linear(m, b.sliceRange0(b.flatten(m), 0, 2), v);
+  b.matmul(m, w);
+  b.bmm(t, b.transpose3dLastTwo(t));
+  b.reshape(t, Shape{3, 4});
+  b.transpose3dFirstToLast(t);
+  b.transpose3dLastToFirst(t);
+  b.swapAdjacentAtDepth(t, 0);
+  b.broadcastTo(v, Shape{4, 2, 3});
+  b.broadcastTo(s, Shape{2});
+  b.concatVectors(v, c);
+  b.concatDim0(m, n);
+  b.sliceRange0(t, 1, 1);
+  b.gatherScalar(v, 2);
+  b.gatherRow(m, 1);
+  b.gatherScalarNat(v, 9);
+  const int64_t indices[] = {0, 5, 2};
+  b.gatherVecNat(v, indices);
+  b.gatherRowsNat(m, indices);
+  b.scatterAddVec(v, s, 0);
+  b.scatterAddRow(m, v, 1);
+  return Finish(b);
+}
+
 }  // namespace verigrad::spec::testing

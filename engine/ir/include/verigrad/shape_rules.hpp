@@ -147,6 +147,8 @@ Result<Shape> vjpShape(Op op, int operand, const RuleArgs& args, const Shape& ou
 }  // namespace verigrad::rules
 
 // ---- for the Z3 reader and tests: canonical text, and rows/recipes that are not in ops.def
+// (The parser also reads a bare pack name in shape position as [*pack]: broadcastTo's row and
+// the sumToShape row write `broadcastable(s, @shape)`. The AST holds the List form.)
 
 namespace verigrad::rules {
 

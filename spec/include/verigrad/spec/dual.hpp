@@ -93,6 +93,20 @@ Dual<S> operator+(const Dual<S>& a, const Dual<S>& b) {
   return Dual<S>(a.value + b.value, detail::summedBlock(a.tangent, b.tangent));
 }
 
+// acc = acc + b without a new block: the left folds of sums and dot products accumulate this way.
+template <class S>
+Dual<S>& operator+=(Dual<S>& acc, const Dual<S>& b) {
+  acc.value += b.value;
+  if (b.tangent.empty()) return acc;
+  if (acc.tangent.empty()) {
+    acc.tangent = b.tangent;
+    return acc;
+  }
+  assert(acc.tangent.size() == b.tangent.size());
+  for (size_t k = 0; k < b.tangent.size(); ++k) acc.tangent[k] += b.tangent[k];
+  return acc;
+}
+
 template <class S>
 Dual<S> operator-(const Dual<S>& a, const Dual<S>& b) {
   return Dual<S>(a.value - b.value, detail::differenceBlock(a.tangent, b.tangent));
@@ -171,7 +185,7 @@ Dual<S> absolute(const Dual<S>& x) {
 template <class S>
 Dual<S> tieSplit(const Dual<S>& a, const Dual<S>& b) {
   const S half = reciprocal(S(2));
-  return Dual<S>(a.value, detail::combinedBlock(a.tangent, S(1), b.tangent, S(0)));
+  return Dual<S>(a.value, detail::combinedBlock(a.tangent, half, b.tangent, half));
 }
 
 template <class S>

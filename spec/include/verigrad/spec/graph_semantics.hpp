@@ -77,13 +77,11 @@ Result<std::vector<Value<S>>> evaluate(const Graph& graph, const std::vector<Val
 template <class S>
 Result<std::vector<Value<S>>> jvp(const Graph& graph, const std::vector<Value<S>>& inputs,
                                   const std::vector<Value<S>>& inputTangents) {
-  return jvp<S>(graph, std::span<const Value<S>>(inputs),
-                std::span<const Value<S>>(inputTangents));
+  return jvp<S>(graph, std::span<const Value<S>>(inputs), std::span<const Value<S>>(inputTangents));
 }
 
 template <class S>
-Result<std::vector<Value<S>>> denseGradient(const Graph& graph,
-                                            const std::vector<Value<S>>& inputs,
+Result<std::vector<Value<S>>> denseGradient(const Graph& graph, const std::vector<Value<S>>& inputs,
                                             const std::vector<Value<S>>& seeds) {
   return denseGradient<S>(graph, std::span<const Value<S>>(inputs),
                           std::span<const Value<S>>(seeds));

@@ -25,10 +25,10 @@ struct Value {
 template <class S>
 Result<Value<S>> makeValue(const Shape& shape, std::vector<S> data) {
   if (static_cast<int64_t>(data.size()) != shape.numel()) {
-    return Error::make(ErrorCode::ShapeMismatch,
-                       "spec: a value of shape " + shape.str() + " needs " +
-                           std::to_string(shape.numel()) + " elements, got " +
-                           std::to_string(data.size()));
+    return Error::make(ErrorCode::ShapeMismatch, "spec: a value of shape " + shape.str() +
+                                                     " needs " + std::to_string(shape.numel()) +
+                                                     " elements, got " +
+                                                     std::to_string(data.size()));
   }
   return Value<S>{shape, std::move(data)};
 }
