@@ -70,16 +70,13 @@ VG_DECLARE_FAMILY(Indexing)
   template Status forward##Family<T>(const NodeArgs<T>& a, T* out);                       \
   template void vjp##Family<T>(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode);
 
-// "[1,2]": the multi-index of a row-major flat index (defined in compile.cpp).
-std::string elementLabel(const Shape& shape, int64_t flatIndex);
-
 // The error an exact kernel returns for a value outside its op's domain, e.g.
 //   '%5 = div(%3, %4)': division by zero at element [1,0]
 template <class T>
 Error domainError(const NodeArgs<T>& a, int64_t flatIndex, std::string_view what) {
   return Error::make(ErrorCode::DomainError,
                      "'" + a.graph->nodeText(a.id) + "': " + std::string(what) + " at element " +
-                         elementLabel(a.node->shape, flatIndex),
+                         a.node->shape.indexText(flatIndex),
                      a.id);
 }
 

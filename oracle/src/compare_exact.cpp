@@ -10,20 +10,6 @@ std::string describe(const Error& e) {
   return std::string(errorCodeName(e.code)) + " at %" + std::to_string(e.node) + ": " + e.message;
 }
 
-// "[1,0]": the multi-index of a row-major flat index.
-std::string multiIndex(const Shape& shape, int64_t flat) {
-  int64_t strides[Shape::kMaxRank];
-  shape.strides(strides);
-  std::string out = "[";
-  for (int axis = 0; axis < shape.rank(); ++axis) {
-    if (axis) out += ',';
-    const int64_t i = strides[axis] ? flat / strides[axis] : 0;
-    if (strides[axis]) flat %= strides[axis];
-    out += std::to_string(i);
-  }
-  return out + "]";
-}
-
 }  // namespace
 
 std::optional<Mismatch> compareOutcomes(const Error* engine, const Error* spec) {
@@ -59,7 +45,7 @@ std::optional<Mismatch> compareExact(const Context<Rational>& engine,
     }
     for (int64_t k = 0; k < s.numel(); ++k) {
       if (e[k] != s.data[static_cast<size_t>(k)]) {
-        return Mismatch{std::string(what), static_cast<int64_t>(id), multiIndex(s.shape, k),
+        return Mismatch{std::string(what), static_cast<int64_t>(id), s.shape.indexText(k),
                         e[k].str(), s.data[static_cast<size_t>(k)].str(), ""};
       }
     }

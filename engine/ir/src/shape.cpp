@@ -74,6 +74,19 @@ std::string Shape::str() const {
   return out + "]";
 }
 
+std::string Shape::indexText(int64_t flatIndex) const {
+  int64_t strides[kMaxRank];
+  this->strides(strides);
+  std::string out = "[";
+  for (int axis = 0; axis < rank_; ++axis) {
+    if (axis) out += ',';
+    // A zero extent somewhere makes later strides 0; such a shape has no elements to name.
+    out += std::to_string(strides[axis] == 0 ? 0 : flatIndex / strides[axis]);
+    if (strides[axis] != 0) flatIndex %= strides[axis];
+  }
+  return out + "]";
+}
+
 bool operator==(const Shape& a, const Shape& b) {
   if (a.rank_ != b.rank_) return false;
   for (int i = 0; i < a.rank_; ++i) {

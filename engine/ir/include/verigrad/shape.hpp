@@ -36,6 +36,8 @@ class Shape {
   void strides(int64_t* out) const;
 
   std::string str() const;  // "[2,3]", scalar "[]"
+  // The multi-index of a row-major flat index, as messages print it: 5 in [2,3] is "[1,2]".
+  std::string indexText(int64_t flatIndex) const;
 
   friend bool operator==(const Shape& a, const Shape& b);
   friend bool operator!=(const Shape& a, const Shape& b) { return !(a == b); }

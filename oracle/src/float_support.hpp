@@ -1,0 +1,96 @@
+// What the float checks and the accuracy report share: the constants of the standard model for
+// float and double as exact rationals, exact conversion of engine values, and their printing.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "verigrad/rational.hpp"
+#include "verigrad/shape.hpp"
+
+namespace verigrad::oracle::detail {
+
+inline Rational absOf(const Rational& x) { return x.sign() < 0 ? -x : x; }
+
+template <class F>
+Rational exactOf(F x) {
+  return Rational::fromDouble(static_cast<double>(x));  // exact: F ⊂ double ⊂ Q
+}
+
+template <class F>
+bool allFinite(std::span<const F> xs) {
+  for (F x : xs) {
+    if (!std::isfinite(x)) return false;
+  }
+  return true;
+}
+
+// The standard model of format F: fl(x op y) = (x op y)(1 + δ) + η', |δ| ≤ u, |η'| ≤ η.
+template <class F>
+struct Model {
+  static constexpr int kPrecision = std::numeric_limits<F>::digits;  // 24 or 53
+
+  // γ_k = k·u / (1 − k·u) = k / (2^p − k) with u = 2^-p, defined while k·u < 1.
+  static bool gammaDefined(int64_t k) { return k < (int64_t{1} << kPrecision); }
+  static Rational gamma(int64_t k) {  // precondition: gammaDefined(k)
+    if (k <= 0) return Rational(0);
+    return Rational(k) / Rational((int64_t{1} << kPrecision) - k);
+  }
+  // Half the smallest subnormal: the absolute error of one rounding in the underflow range.
+  static Rational eta() {
+    return Rational::fromDouble(static_cast<double>(std::numeric_limits<F>::denorm_min())) /
+           Rational(2);
+  }
+  static Rational maxFinite() {
+    return Rational::fromDouble(static_cast<double>(std::numeric_limits<F>::max()));
+  }
+  // The correctly rounded F of x (round to nearest even), or an Overflow error.
+  static Result<F> round(const Rational& x) {
+    if constexpr (std::is_same_v<F, float>) {
+      return x.toFloat();
+    } else {
+      return x.toDouble();
+    }
+  }
+};
+
+// "0.100000001 (= 13421773/134217728)": enough digits to round-trip, then the exact value.
+template <class F>
+std::string formatFloat(F x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", std::numeric_limits<F>::max_digits10,
+                static_cast<double>(x));
+  if (!std::isfinite(x)) return buf;
+  return std::string(buf) + " (= " + exactOf(x).str() + ")";
+}
+
+// A rational for people: its nearest double (if finite), then the exact value when they differ.
+inline std::string formatRational(const Rational& x) {
+  Result<double> d = x.toDouble();
+  if (!d.ok()) return x.str();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", d.value());
+  if (Rational::fromDouble(d.value()) == x) return buf;
+  return std::string("~") + buf + " (= " + x.str() + ")";
+}
+
+// "[1,0]": the multi-index of a row-major flat index ("[]" for a scalar).
+inline std::string elementIndex(const Shape& shape, int64_t flat) {
+  int64_t strides[Shape::kMaxRank];
+  shape.strides(strides);
+  std::string out = "[";
+  for (int axis = 0; axis < shape.rank(); ++axis) {
+    if (axis) out += ',';
+    const int64_t i = strides[axis] ? flat / strides[axis] : 0;
+    if (strides[axis]) flat %= strides[axis];
+    out += std::to_string(i);
+  }
+  return out + "]";
+}
+
+}  // namespace verigrad::oracle::detail
