@@ -14,3 +14,13 @@ find_path(VERIGRAD_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas openblas-pthread
 if(VERIGRAD_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()
+
+# Interval scalars: MPFI ships neither a .pc file nor a CMake config, so an imported target is
+# assembled here; it brings MPFR and GMP, which MPFI's header and library need.
+find_path(VERIGRAD_MPFI_INCLUDE_DIR mpfi.h REQUIRED)
+find_library(VERIGRAD_MPFI_LIBRARY mpfi REQUIRED)
+if(NOT TARGET MPFI::MPFI)
+  add_library(MPFI::MPFI INTERFACE IMPORTED)
+  target_include_directories(MPFI::MPFI INTERFACE ${VERIGRAD_MPFI_INCLUDE_DIR})
+  target_link_libraries(MPFI::MPFI INTERFACE ${VERIGRAD_MPFI_LIBRARY} PkgConfig::MPFR PkgConfig::GMP)
+endif()

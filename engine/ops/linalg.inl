@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 
+#include "fault_injection.hpp"
 #include "kernel_api.hpp"
 
 namespace verigrad::kernels {
@@ -229,6 +230,8 @@ void vjpLinalg(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode
       // ops.def `matmul` recipes: a ← δ·Bᵀ ([m,p]·[p,n]), b ← Aᵀ·δ ([n,m]·[m,p]).
       const int64_t m = a.in[0].shape[0], n = a.in[0].shape[1], p = a.in[1].shape[1];
       if (operand == 0) {
+        if constexpr (fault::kFaultMatmulVjp)
+          return gemm(false, false, m, p, n, g, a.in[1].data, dst, mode);
         gemm(false, true, m, p, n, g, a.in[1].data, dst, mode);
       } else {
         assert(operand == 1);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiled_state.hpp"
+#include "fault_injection.hpp"
 
 namespace verigrad {
 
@@ -56,6 +57,7 @@ Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> input
   for (size_t i = 0; i < numInputs; ++i) {
     T* dst = state->values.mutableData(i);
     const T* src = inputs[i].data();
+    if constexpr (fault::kFaultLayoutSwap) src = fault::layoutSwapSource(inputs, i);
     for (int64_t e = 0; e < inputs[i].numel(); ++e) dst[e] = src[e];
   }
   for (size_t k = 0; k < graph.numNodes(); ++k) {

@@ -4,6 +4,8 @@
 // interval scalar can later overload them with three-way comparisons and hulls.
 #pragma once
 
+#include "fault_injection.hpp"
+
 namespace verigrad::kernels {
 
 template <class T>
@@ -12,6 +14,7 @@ inline T reluValue(const T& x) {
 }
 template <class T>
 inline T reluDerivative(const T& x) {  // relu'(0) = 0
+  if constexpr (fault::kFaultReluKink) return x >= T(0) ? T(1) : T(0);
   return x > T(0) ? T(1) : T(0);
 }
 template <class T>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiled_state.hpp"
+#include "fault_injection.hpp"
 #ifndef NDEBUG
 #include "verigrad/shape_rules.hpp"
 #endif
@@ -72,6 +73,7 @@ void runNodeVjp(const CompiledState<T>& s, Context<T>& grads, ValueId id, std::v
       for (size_t j = k + 1; j < parents.size(); ++j) {
         if (parents[j] != p) continue;
         assertRecipeShape(a, static_cast<int>(j));
+        if constexpr (fault::kFaultOverwriteAccum) scratch.assign(numel, T(0));
         kernels::vjpNode(a, static_cast<int>(j), delta, scratch.data(), Accum::Add);
       }
       for (size_t e = 0; e < numel; ++e) kernels::accumulate(slot[e], scratch[e], mode);

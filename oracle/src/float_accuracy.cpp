@@ -76,7 +76,7 @@ UlpStats statsOf(const std::vector<double>& ulps, const std::vector<int64_t>& in
   s.elements = ulps.size();
   s.nonFinite = nonFinite;
   for (size_t i = 0; i < ulps.size(); ++i) {
-    if (s.worstElement < 0 || ulps[i] > s.maxUlps) {
+    if (i == 0 || ulps[i] > s.maxUlps) {
       s.maxUlps = ulps[i];
       s.worstElement = indices[i];
     }
@@ -153,9 +153,8 @@ std::string statsLine(const UlpStats& s) {
   return out;
 }
 
-void formatSection(std::string& out, const std::string& title,
-                   const std::vector<OpAccuracy>& ops, const std::vector<ValueAccuracy>& values,
-                   const Graph& g) {
+void formatSection(std::string& out, const std::string& title, const std::vector<OpAccuracy>& ops,
+                   const std::vector<ValueAccuracy>& values, const Graph& g) {
   out += title + " by op:\n";
   for (const OpAccuracy& o : ops) {
     char name[40];

@@ -12,6 +12,7 @@ namespace {
 
 using detail::absOf;
 using detail::exactOf;
+using detail::formatApprox;
 using detail::formatFloat;
 using detail::formatRational;
 
@@ -25,9 +26,9 @@ Mismatch nodeProblem(ValueId id, std::string why) {
 struct Bound {
   ForwardModel model = ForwardModel::Exact;
   int64_t k = 0;
-  Rational gammaK;     // γ_k
-  Rational absError;   // k·η
-  Rational divisor;    // the op divides its partial sums' total by this (mean, mseLoss)
+  Rational gammaK;    // γ_k
+  Rational absError;  // k·η
+  Rational divisor;   // the op divides its partial sums' total by this (mean, mseLoss)
   const spec::Value<Rational>* magnitude = nullptr;  // Σ|terms| per element; null: |exact|
 };
 
@@ -57,10 +58,9 @@ class NodeCheck {
         const Rational bound = b_.gammaK * m + b_.absError;
         const Rational err = absOf(exactOf(v) - x);
         if (err <= bound) return std::nullopt;
-        return report(e, "|v - exact| = " + formatRational(err) + " > gamma_" +
-                             std::to_string(b_.k) + "*M + " + std::to_string(b_.k) +
-                             "*eta = " + formatRational(bound) + " (M = " + formatRational(m) +
-                             ")");
+        return report(e, "|v - exact| = " + formatApprox(err) + " > gamma_" + std::to_string(b_.k) +
+                             "*M + " + std::to_string(b_.k) + "*eta = " + formatApprox(bound) +
+                             " (M = " + formatApprox(m) + ")");
       }
     }
     return report(e, "unknown forward model");
@@ -89,16 +89,19 @@ class NodeCheck {
       case ForwardModel::Summed: {
         const Rational peak = (Rational(1) + b_.gammaK) * magnitudeAt(e) * b_.divisor;
         if (absOf(x) > Model::maxFinite() || peak > Model::maxFinite()) return std::nullopt;
-        return report(e, "neither the exact value nor any partial sum (<= " +
-                             formatRational(peak) + ") exceeds the largest finite value");
+        return report(e, "neither the exact value nor any partial sum (<= " + formatApprox(peak) +
+                             ") exceeds the largest finite value");
       }
     }
     return report(e, "unknown forward model");
   }
 
   Mismatch report(int64_t e, std::string why) const {
-    return Mismatch{kWhat, static_cast<int64_t>(id_), detail::elementIndex(engine_.shape, e),
-                    formatFloat(engine_[e]), formatRational(exact_.data[static_cast<size_t>(e)]),
+    return Mismatch{kWhat,
+                    static_cast<int64_t>(id_),
+                    detail::elementIndex(engine_.shape, e),
+                    formatFloat(engine_[e]),
+                    formatRational(exact_.data[static_cast<size_t>(e)]),
                     std::move(why)};
   }
 
@@ -121,8 +124,9 @@ std::optional<Mismatch> checkNode(const Graph& g, const Context<F>& values, Valu
   const auto numel = static_cast<uint64_t>(engine.numel());
   const OpRounding* row = roundingOf(node.op);
   if (!row) {
-    return nodeProblem(id, "op '" + std::string(opName(node.op)) +
-                               "' has no row in the rounding table (oracle/src/rounding_model.cpp)");
+    return nodeProblem(id,
+                       "op '" + std::string(opName(node.op)) +
+                           "' has no row in the rounding table (oracle/src/rounding_model.cpp)");
   }
   for (ValueId p : g.parents(node)) {
     if (anyNonFinite(values[p])) {
@@ -131,7 +135,9 @@ std::optional<Mismatch> checkNode(const Graph& g, const Context<F>& values, Valu
     }
   }
   Result<detail::LocalNode> local = detail::localNode<F>(g, id, detail::Sharing::DistinctParents);
-  if (!local.ok()) return nodeProblem(id, "cannot restate the node alone: " + local.error().message);
+  if (!local.ok()) {
+    return nodeProblem(id, "cannot restate the node alone: " + local.error().message);
+  }
   const auto inputs = detail::localInputs(local.value(), values, /*absolute=*/false);
   Result<spec::Value<Rational>> exact = detail::evaluateLocal(local.value(), inputs);
   if (!exact.ok()) {
@@ -180,16 +186,20 @@ std::optional<Mismatch> checkNode(const Graph& g, const Context<F>& values, Valu
 template <class F>
 FloatCheckResult checkFloatForward(const Graph& graph, const Context<F>& values) {
   FloatCheckResult result;
-  if (values.size() != graph.numValues() || values.graph().totalElements() != graph.totalElements()) {
-    result.mismatch = Mismatch{kWhat, -1, "", std::to_string(values.size()) + " values",
+  if (values.size() != graph.numValues() ||
+      values.graph().totalElements() != graph.totalElements()) {
+    result.mismatch = Mismatch{kWhat,
+                               -1,
+                               "",
+                               std::to_string(values.size()) + " values",
                                std::to_string(graph.numValues()) + " values",
                                "the value context is not laid out for this graph"};
     return result;
   }
   for (size_t id = graph.numInputs(); id < graph.numValues(); ++id) {
     if (values.shape(id) != graph.shapeOf(static_cast<ValueId>(id))) {
-      result.mismatch = nodeProblem(static_cast<ValueId>(id), "value context shape " +
-                                                                  values.shape(id).str());
+      result.mismatch =
+          nodeProblem(static_cast<ValueId>(id), "value context shape " + values.shape(id).str());
       return result;
     }
     result.mismatch = checkNode(graph, values, static_cast<ValueId>(id), result);

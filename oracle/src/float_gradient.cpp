@@ -14,6 +14,7 @@ namespace {
 
 using detail::absOf;
 using detail::exactOf;
+using detail::formatApprox;
 using detail::formatFloat;
 using detail::formatRational;
 
@@ -67,21 +68,28 @@ class GradientCheck {
     if (reached_ && !(*reached_)[c]) return std::nullopt;
     const OpRounding* row = roundingOf(node.op);
     if (!row) {
-      return valueProblem(c, "op '" + std::string(opName(node.op)) +
-                                 "' has no row in the rounding table (oracle/src/rounding_model.cpp)");
+      return valueProblem(c,
+                          "op '" + std::string(opName(node.op)) +
+                              "' has no row in the rounding table (oracle/src/rounding_model.cpp)");
     }
     const std::span<const ValueId> parents = g_.parents(node);
-    if (!inputsFinite(c, parents)) return markParents(parents, &Expected::nonFinite);
+    if (!inputsFinite(c, parents)) {
+      markParents(parents, &Expected::nonFinite);
+      return std::nullopt;
+    }
 
     Result<detail::LocalNode> local = detail::localNode<F>(g_, c, detail::Sharing::PerSlot);
-    if (!local.ok()) return valueProblem(c, "cannot restate the node alone: " + local.error().message);
+    if (!local.ok()) {
+      return valueProblem(c, "cannot restate the node alone: " + local.error().message);
+    }
     const auto inputs = detail::localInputs(local.value(), values_, /*absolute=*/false);
     Result<std::vector<spec::Value<Rational>>> pull =
         detail::pullbackLocal(local.value(), inputs, detail::exactValue(grads_[c], false));
     if (!pull.ok()) {
       // x/0 has no exact derivative; IEEE gives inf/NaN. The parents go unchecked.
       if (pull.error().code == ErrorCode::DomainError) {
-        return markParents(parents, &Expected::nonFinite);
+        markParents(parents, &Expected::nonFinite);
+        return std::nullopt;
       }
       return valueProblem(c, "the spec fails at the engine's operands: " + pull.error().message);
     }
@@ -139,9 +147,8 @@ class GradientCheck {
     return true;
   }
 
-  std::optional<Mismatch> markParents(std::span<const ValueId> parents, bool Expected::*flag) {
+  void markParents(std::span<const ValueId> parents, bool Expected::*flag) {
     for (ValueId p : parents) expected_[p].*flag = true;
-    return std::nullopt;
   }
 
   // One operand slot's contribution exact_c (exact), with k_c roundings against M_c (Σ|terms|,
@@ -177,8 +184,11 @@ class GradientCheck {
     const F got = grads_[p][e];
     const Rational& want = expected_[p].value[static_cast<size_t>(e)];
     if (std::isfinite(got) && exactOf(got) == want) return std::nullopt;
-    return Mismatch{kWhat, static_cast<int64_t>(p), detail::elementIndex(grads_.shape(p), e),
-                    formatFloat(got), formatRational(want),
+    return Mismatch{kWhat,
+                    static_cast<int64_t>(p),
+                    detail::elementIndex(grads_.shape(p), e),
+                    formatFloat(got),
+                    formatRational(want),
                     isOut ? "backwardDenseAll: the output's slot must hold the seed exactly"
                           : "backwardDenseAll: a value not reached from the output must be 0"};
   }
@@ -195,23 +205,27 @@ class GradientCheck {
       // the largest finite value.
       const Rational peak = (Rational(1) + gammaM1) * x.peak[i];
       if (absOf(x.value[i]) > Model::maxFinite() || peak > Model::maxFinite()) return std::nullopt;
-      return report(p, e, "no partial result (<= " + formatRational(peak) +
-                              ") exceeds the largest finite value");
+      return report(
+          p, e,
+          "no partial result (<= " + formatApprox(peak) + ") exceeds the largest finite value");
     }
     const Rational bound =
         x.gammaM[i] + gammaM1 * x.terms[i] + Rational(m + 1 + x.depthSum) * Model::eta();
     const Rational err = absOf(exactOf(got) - x.value[i]);
     if (err <= bound) return std::nullopt;
-    return report(p, e, "|g - expected| = " + formatRational(err) + " > bound " +
-                            formatRational(bound) + " (m = " + std::to_string(m) +
-                            ", sum k = " + std::to_string(x.depthSum) + "; from " +
-                            (x.from.empty() ? std::string("the seed only") : x.from) + ")");
+    return report(p, e,
+                  "|g - expected| = " + formatApprox(err) + " > bound " + formatApprox(bound) +
+                      " (m = " + std::to_string(m) + ", sum k = " + std::to_string(x.depthSum) +
+                      "; from " + (x.from.empty() ? std::string("the seed only") : x.from) + ")");
   }
 
   Mismatch report(size_t p, int64_t e, std::string why) const {
-    return Mismatch{kWhat, static_cast<int64_t>(p), detail::elementIndex(grads_.shape(p), e),
+    return Mismatch{kWhat,
+                    static_cast<int64_t>(p),
+                    detail::elementIndex(grads_.shape(p), e),
                     formatFloat(grads_[p][e]),
-                    formatRational(expected_[p].value[static_cast<size_t>(e)]), std::move(why)};
+                    formatRational(expected_[p].value[static_cast<size_t>(e)]),
+                    std::move(why)};
   }
 
   const Graph& g_;
@@ -231,9 +245,8 @@ std::optional<Mismatch> checkLayout(const Graph& g, const Context<F>& ctx, const
   }
   for (size_t id = 0; id < g.numValues(); ++id) {
     if (ctx.shape(id) != g.shapeOf(static_cast<ValueId>(id))) {
-      return valueProblem(static_cast<int64_t>(id), std::string("the ") + name +
-                                                        " context has shape " +
-                                                        ctx.shape(id).str());
+      return valueProblem(static_cast<int64_t>(id),
+                          std::string("the ") + name + " context has shape " + ctx.shape(id).str());
     }
   }
   return std::nullopt;
@@ -273,9 +286,9 @@ FloatCheckResult checkFloatGradientsFrom(const Graph& graph, const Context<F>& v
   r.mismatch = checkLayout(graph, values, "value");
   if (!r.mismatch) r.mismatch = checkLayout(graph, grads, "gradient");
   if (!r.mismatch && seeds.size() != graph.numValues()) {
-    r.mismatch = valueProblem(-1, "expected one seed per value (" +
-                                      std::to_string(graph.numValues()) + "), got " +
-                                      std::to_string(seeds.size()));
+    r.mismatch =
+        valueProblem(-1, "expected one seed per value (" + std::to_string(graph.numValues()) +
+                             "), got " + std::to_string(seeds.size()));
   }
   for (size_t id = 0; !r.mismatch && id < seeds.size(); ++id) {
     if (seeds[id].shape() != graph.shapeOf(static_cast<ValueId>(id))) {
@@ -313,9 +326,9 @@ FloatCheckResult checkFloatGradientsAll(const Graph& graph, const Context<F>& va
   return run(check, graph, outId);
 }
 
-#define VG_FLOAT_GRADIENT_INSTANTIATE(F)                                                      \
-  template FloatCheckResult checkFloatGradientsFrom<F>(                                       \
-      const Graph&, const Context<F>&, std::span<const Tensor<F>>, const Context<F>&);        \
+#define VG_FLOAT_GRADIENT_INSTANTIATE(F)                                                       \
+  template FloatCheckResult checkFloatGradientsFrom<F>(                                        \
+      const Graph&, const Context<F>&, std::span<const Tensor<F>>, const Context<F>&);         \
   template FloatCheckResult checkFloatGradientsAll<F>(const Graph&, const Context<F>&, size_t, \
                                                       const Tensor<F>&, const Context<F>&);
 VG_FLOAT_GRADIENT_INSTANTIATE(float)

@@ -59,6 +59,9 @@ struct Model {
   }
 };
 
+// Exact rational text, left out of a report when it would be unreadably long (η's 2^-1075).
+inline bool shortEnough(const std::string& exactText) { return exactText.size() <= 64; }
+
 // "0.100000001 (= 13421773/134217728)": enough digits to round-trip, then the exact value.
 template <class F>
 std::string formatFloat(F x) {
@@ -66,17 +69,25 @@ std::string formatFloat(F x) {
   std::snprintf(buf, sizeof buf, "%.*g", std::numeric_limits<F>::max_digits10,
                 static_cast<double>(x));
   if (!std::isfinite(x)) return buf;
-  return std::string(buf) + " (= " + exactOf(x).str() + ")";
+  const std::string exact = exactOf(x).str();
+  return shortEnough(exact) ? std::string(buf) + " (= " + exact + ")" : std::string(buf);
 }
 
-// A rational for people: its nearest double (if finite), then the exact value when they differ.
-inline std::string formatRational(const Rational& x) {
+// A magnitude for people (errors, bounds): its nearest double, "~" when that is not exact.
+inline std::string formatApprox(const Rational& x) {
   Result<double> d = x.toDouble();
-  if (!d.ok()) return x.str();
+  if (!d.ok()) return x.sign() < 0 ? "-huge" : "huge";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", d.value());
-  if (Rational::fromDouble(d.value()) == x) return buf;
-  return std::string("~") + buf + " (= " + x.str() + ")";
+  return (Rational::fromDouble(d.value()) == x ? "" : "~") + std::string(buf);
+}
+
+// An exact value for people: its nearest double, then the exact value when they differ.
+inline std::string formatRational(const Rational& x) {
+  const std::string approx = formatApprox(x);
+  if (approx.empty() || approx[0] != '~') return approx;
+  const std::string exact = x.str();
+  return shortEnough(exact) ? approx + " (= " + exact + ")" : approx;
 }
 
 // "[1,0]": the multi-index of a row-major flat index ("[]" for a scalar).

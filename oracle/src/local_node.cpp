@@ -101,10 +101,10 @@ Result<std::vector<spec::Value<Rational>>> pullbackLocal(
   return grads;
 }
 
-#define VG_LOCAL_NODE_INSTANTIATE(F)                                                       \
-  template Result<LocalNode> localNode<F>(const Graph&, ValueId, Sharing);                 \
-  template std::vector<spec::Value<Rational>> localInputs<F>(const LocalNode&,             \
-                                                             const Context<F>&, bool);     \
+#define VG_LOCAL_NODE_INSTANTIATE(F)                                                              \
+  template Result<LocalNode> localNode<F>(const Graph&, ValueId, Sharing);                        \
+  template std::vector<spec::Value<Rational>> localInputs<F>(const LocalNode&, const Context<F>&, \
+                                                             bool);                               \
   template spec::Value<Rational> exactValue<F>(const TensorView<F>&, bool);
 VG_LOCAL_NODE_INSTANTIATE(float)
 VG_LOCAL_NODE_INSTANTIATE(double)

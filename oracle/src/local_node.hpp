@@ -21,9 +21,9 @@ enum class Sharing {
 };
 
 struct LocalNode {
-  Graph graph;                   // Γ = operands, then the one node (its id is numInputs())
-  std::vector<ValueId> sources;  // for each input of `graph`, the value id it stands for
-  std::vector<size_t> slotInput; // for each operand slot of the node, its input in `graph`
+  Graph graph;                    // Γ = operands, then the one node (its id is numInputs())
+  std::vector<ValueId> sources;   // for each input of `graph`, the value id it stands for
+  std::vector<size_t> slotInput;  // for each operand slot of the node, its input in `graph`
 };
 
 // The node `id` of `g` (not an input) on its own, with its literals rounded to F.

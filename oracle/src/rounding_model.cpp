@@ -32,7 +32,9 @@ constexpr OpRounding exact(Op op, VjpRounding a = kCopy, VjpRounding b = kCopy) 
   return {op, ForwardModel::Exact, fixed(0), Magnitude::OfExact, fixed(1), {a, b, kCopy}};
 }
 constexpr OpRounding rounded(Op op, VjpRounding a = kCopy, VjpRounding b = kCopy) {
-  return {op, ForwardModel::CorrectlyRounded, fixed(1), Magnitude::OfExact, fixed(1), {a, b, kCopy}};
+  OpRounding row = exact(op, a, b);
+  row.forward = ForwardModel::CorrectlyRounded;
+  return row;
 }
 constexpr OpRounding summed(Op op, Count depth, Magnitude m, Count divisor,
                             std::array<VjpRounding, 3> vjp) {
@@ -49,16 +51,16 @@ constexpr OpRounding kTable[] = {
     exact(Op::Detach),
     // ---- elementwise: one IEEE operation each; VJPs δ, δ·other, δ/b, (δ·a)/(b·b), ...
     rounded(Op::Add),
-    rounded(Op::Sub),                     // b ← 0 − δ: exact
+    rounded(Op::Sub),  // b ← 0 − δ: exact
     rounded(Op::Mul, times(1), times(1)),
     rounded(Op::Div, times(1), times(3)),  // a ← δ/b; b ← 0 − (δ·a)/(b·b)
-    rounded(Op::Square, times(2)),         // fl(δ·x) doubled
+    rounded(Op::Square, times(2)),         // fl(δ·x) + fl(δ·x): one rounding, two allowed
     rounded(Op::Scale, times(1)),          // δ·c, c as the engine rounded it
     exact(Op::Max, times(1), times(1)),    // mask ∈ {0, ½, 1} times δ: ½·δ may underflow
     exact(Op::Min, times(1), times(1)),
-    exact(Op::Abs),                        // sign(x)·δ
-    exact(Op::Clamp),                      // clamp'(x)·δ
-    exact(Op::Relu),                       // relu'(x)·δ
+    exact(Op::Abs),    // sign(x)·δ
+    exact(Op::Clamp),  // clamp'(x)·δ
+    exact(Op::Relu),   // relu'(x)·δ
     rounded(Op::Inv, times(4)),
     // ---- reductions: folds from 0; mean divides by the extent, its VJP multiplies by fl(1/n)
     summed(Op::Sum, numelOf(0), kAbs, fixed(1), {kCopy}),

@@ -12,6 +12,7 @@
 // what the sweeps cannot show (an Assign VJP must write every element of dst).
 #include "../../engine/src/kernel_api.hpp"
 #include "test_support.hpp"
+#include "typed_op_support.hpp"  // ToScalar, SeedsWithOnesAtInputs
 
 namespace verigrad::testing {
 
@@ -37,13 +38,7 @@ T exactly(const Rational& q) {
   if constexpr (std::is_same_v<T, Rational>) {
     return q;
   } else {
-    Result<T> r = [&] {
-      if constexpr (std::is_same_v<T, double>) {
-        return q.toDouble();
-      } else {
-        return q.toFloat();
-      }
-    }();
+    Result<T> r = ToScalar<T>(q);
     if (!r.ok() || Rational::fromDouble(static_cast<double>(r.value())) != q) {
       ADD_FAILURE() << q << " is not exact in " << ScalarTraits<T>::name;
       return T(0);
@@ -175,18 +170,8 @@ void checkCase(const OpCase& oc) {
     EXPECT_EQ(Vals(all[i]), values<T>(oc.grads[i])) << "backwardDenseAll, input " << i;
   }
 
-  std::vector<Tensor<T>> seeds;
-  for (size_t id = 0; id < g.numValues(); ++id) {
-    const Shape& s = g.shapeOf(static_cast<ValueId>(id));
-    if (id == out) {
-      seeds.push_back(seed);
-    } else {
-      seeds.emplace_back(s);  // zeros
-      if (id < g.numInputs()) {
-        for (int64_t e = 0; e < s.numel(); ++e) seeds.back()[e] = T(1);
-      }
-    }
-  }
+  // out is a node, never an input, so it gets `seed`.
+  const std::vector<Tensor<T>> seeds = SeedsWithOnesAtInputs(g, out, seed);
   Context<T> from = Unwrap(c.tape().backwardDenseFrom(seeds));
   for (size_t i = 0; i < g.numInputs(); ++i) {
     EXPECT_EQ(Vals(from[i]), values<T>(oc.grads[i], Rational(1)))
@@ -194,6 +179,13 @@ void checkCase(const OpCase& oc) {
   }
 
   if (oc.operandsAreInputs) checkKernelVjp(c, seed, oc);
+}
+
+// Runs a case at the exact scalar and, when its values are dyadic, at double and float.
+inline void checkAllScalars(const OpCase& oc) {
+  checkCase<Rational>(oc);
+  checkCase<double>(oc);
+  checkCase<float>(oc);
 }
 
 // The first error a graph-building function produces (fails the test if it builds).
@@ -218,6 +210,15 @@ Status forwardOfFamilyOnForeignNode(OpFamily family) {
   Compiled<T> c = Unwrap(compile<T>(g, inputs));
   std::vector<T> out(2);
   return callForward(nodeArgsOf(c, 1), family, out.data());
+}
+
+// The forward kernel of `family`, handed a node of another family at scalar T, refuses it with an
+// Internal error.
+template <class T>
+void expectForwardRefusesForeignNode(OpFamily family) {
+  Status s = forwardOfFamilyOnForeignNode<T>(family);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::Internal);
 }
 
 }  // namespace verigrad::testing

@@ -23,8 +23,8 @@ struct AccuracyOptions {
 
 // Errors of a set of elements in ulps (of max(|exact|, floor)). The median is the lower median.
 struct UlpStats {
-  uint64_t elements = 0;      // finite engine elements measured
-  uint64_t nonFinite = 0;     // engine elements that are inf/NaN (not measured)
+  uint64_t elements = 0;   // finite engine elements measured
+  uint64_t nonFinite = 0;  // engine elements that are inf/NaN (not measured)
   double maxUlps = 0;
   double medianUlps = 0;
   int64_t worstElement = -1;  // flat index of the maximum (per value only)
@@ -44,7 +44,7 @@ struct OpAccuracy {
 };
 
 struct AccuracyReport {
-  std::string scalar;  // "float" or "double"
+  std::string scalar;                 // "float" or "double"
   std::vector<ValueAccuracy> values;  // Γ ++ ss
   std::vector<OpAccuracy> valueOps;
   // Gradients of backwardDenseAllFromOutput against spec::denseGradient of the one-hot seed 1,

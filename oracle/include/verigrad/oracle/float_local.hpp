@@ -46,8 +46,7 @@ FloatCheckResult checkFloatForward(const Graph& graph, const Context<F>& values)
 // The gradients `grads` that Tape::backwardDenseFrom(seeds) returned: every node's VJP ran.
 template <class F>
 FloatCheckResult checkFloatGradientsFrom(const Graph& graph, const Context<F>& values,
-                                         std::span<const Tensor<F>> seeds,
-                                         const Context<F>& grads);
+                                         std::span<const Tensor<F>> seeds, const Context<F>& grads);
 
 // The gradients that Tape::backwardDenseAll(outId, seed) returned: only nodes reached from outId
 // through gradient-carrying edges contribute; unreached slots must be exactly 0 and outId's slot

@@ -35,7 +35,7 @@ enum class ForwardModel : uint8_t {
 
 // The magnitude M a γ_k bound multiplies.
 enum class Magnitude : uint8_t {
-  OfExact,          // |exact|: no cancellation inside the op (its terms share one sign, or one term)
+  OfExact,  // |exact|: no cancellation inside the op (its terms share one sign, or one term)
   OfAbsoluteTerms,  // Σ|terms|: the op re-evaluated exactly at absolute operands (and |δ|)
 };
 
@@ -48,10 +48,10 @@ struct VjpRounding {
 struct OpRounding {
   Op op;
   ForwardModel forward = ForwardModel::Exact;
-  Count forwardDepth;                     // k of a Summed forward value
+  Count forwardDepth;  // k of a Summed forward value
   Magnitude forwardMagnitude = Magnitude::OfAbsoluteTerms;
   Count forwardDivisor{Count::Source::Fixed, 0, 0, 1};  // the op divides its sum by this (mean)
-  std::array<VjpRounding, 3> vjp{};       // per operand slot (the op's arity entries are used)
+  std::array<VjpRounding, 3> vjp{};  // per operand slot (the op's arity entries are used)
 };
 
 // The row of `op`, or nullptr when the table has none (the check then fails; it never passes an

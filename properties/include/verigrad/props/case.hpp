@@ -30,4 +30,7 @@ std::string printCase(const Case& c);
 // file is a valid case. Errors name the line.
 Result<Case> parseCase(std::string_view text);
 
+// Same graph (sameGraph), same tensors (shapes and exact elements), coefficients and output id.
+bool sameCase(const Case& a, const Case& b);
+
 }  // namespace verigrad::props

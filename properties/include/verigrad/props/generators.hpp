@@ -1,0 +1,115 @@
+// The case generators: a graph is INTERPRETED from a list of small choices, so any list yields a
+// valid, well-typed graph, and RapidCheck's shrinking of the list (fewer, smaller choices) yields
+// a smaller valid graph. Input values, seeds, tangents, coefficients and the output id are drawn
+// afterwards, from picks sized to the graph, and shrink toward zero and constant tensors.
+//
+// The interpreter (interpretChoices, assembleCase) is plain C++; only the rc::Gen functions at the
+// end of this header need RapidCheck.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "verigrad/props/case.hpp"
+
+namespace verigrad::props {
+
+struct GenConfig {
+  // Node budget: minNodes at RapidCheck size 0, maxNodes at size 100 (rc::kNominalSize), growing
+  // linearly beyond. A case holds between 3/4 of the budget and the budget in choices, so every
+  // op appears often in a default run of 100 cases (see kMinOpCountPer100).
+  int minNodes = 8;
+  int maxNodes = 16;
+  // Element caps, so exact numbers and the spec's forward-mode gradients stay cheap.
+  int64_t maxValueElements = 24;   // per value of Γ ++ ss
+  int64_t maxGraphElements = 160;  // over all of Γ ++ ss
+  // Longest chain of multiplicative ops (mul, div, square, inv, matmul, linear, bmm, mseLoss).
+  // Their operands are chosen among values below the cap, or fresh inputs: numerators and
+  // denominators then stay small (GMP aborts the process when an allocation fails).
+  int maxMulDepth = 3;
+};
+
+// The node budget at a RapidCheck size.
+int nodeBudget(const GenConfig& cfg, int size);
+
+// One choice: which op, and small numbers the interpreter maps into operands, dims and attributes
+// by modular arithmetic. Every field shrinks toward 0, which means "the simplest option": the most
+// recent fitting value, dim 1, axis 0, literal 0.
+struct Choice {
+  uint8_t op = 0;                  // index into the catalogue (allOps()), modulo kNumOps
+  std::array<uint8_t, 3> operand{};  // per operand: pick among fitting values (newest first);
+                                   // >= kFreshPick asks for a fresh input
+  std::array<uint8_t, 3> dim{};      // dims of fresh inputs and of target shapes
+  uint8_t attr = 0;                // rank of fresh inputs, axis, index, start, prepended axes
+  uint8_t aux = 0;                 // len, index count, "allow a zero divisor", "lo == hi"
+  std::array<uint8_t, 3> lit{};      // scale c, clamp lo/hi, const payload: value-table picks
+  friend bool operator==(const Choice&, const Choice&) = default;
+};
+
+inline constexpr uint8_t kFreshPick = 224;  // operand picks at or above this ask for a fresh input
+
+// What the interpreter made of the choices: the graph, and per input whether its values must be
+// non-zero (a fresh divisor).
+struct Skeleton {
+  Graph graph;
+  std::vector<bool> nonZeroInput;  // per input of Γ
+  std::vector<int> mulDepth;       // per value of Γ ++ ss
+  size_t skippedChoices = 0;       // choices the caps did not allow
+  std::string internalError;       // empty unless the builder rejected a planned node (a bug)
+};
+
+Skeleton interpretChoices(const std::vector<Choice>& choices, const GenConfig& cfg);
+
+// Picks for one role (inputs, seeds, tangents): one mode per tensor, one pick per element.
+// Missing picks count as 0, so any lists give a case.
+struct TensorPicks {
+  std::vector<uint8_t> modes;     // inputs: 0 = every element repeats the first (ties);
+                                  // seeds/tangents: 0 = all zero; otherwise element-wise
+  std::vector<uint8_t> elements;  // value-table picks, tensors concatenated in id order
+  friend bool operator==(const TensorPicks&, const TensorPicks&) = default;
+};
+
+struct DataPicks {
+  TensorPicks inputs, seedsA, seedsB, tangents;
+  uint8_t coeffA = 0, coeffB = 0;
+  uint8_t out = 0;  // outId = last id - out (mod the value count): shrinks toward the output
+};
+
+Case assembleCase(const Skeleton& skeleton, const DataPicks& picks);
+
+// The small exact numbers values are drawn from (the first entry is what picks shrink to).
+Rational tableValue(uint8_t pick);         // 0, ±1, ±1/2, ±2, 1/3, 3/4, ... (0 favoured)
+Rational nonZeroTableValue(uint8_t pick);  // the same without 0 (1 first)
+inline constexpr int kValueTableSize = 16;
+
+// Per-op node counts of a case (index = static_cast<int>(Op)), and their sum over cases.
+using OpCounts = std::array<uint64_t, kNumOps>;
+OpCounts opCounts(const Case& c);
+void addOpCounts(OpCounts& total, const OpCounts& more);
+// What a default run of 100 cases must reach for every op, and a one-line-per-op table.
+inline constexpr uint64_t kMinOpCountPer100 = 10;
+std::string formatOpCounts(const OpCounts& counts);
+
+// ---- RapidCheck generators (explicit; no rc::Arbitrary specialisations)
+
+rc::Gen<Choice> genChoice();
+// A list of choices whose length follows nodeBudget(cfg, size); shrinks by removing chunks of
+// choices, then by shrinking each choice's fields toward 0.
+rc::Gen<std::vector<Choice>> genChoices(const GenConfig& cfg);
+// Picks sized to the skeleton's graph.
+rc::Gen<DataPicks> genDataPicks(const Skeleton& skeleton);
+// A whole case: choices, interpreted, then data for that graph (shrinks the graph first).
+rc::Gen<Case> genCase(const GenConfig& cfg);
+// A shape of rank 0-3 with dims 0-4, favouring 1 and 2 (rank and dims shrink toward [1]).
+rc::Gen<Shape> genShape();
+
+// How RapidCheck prints a case in a counterexample: the case file text.
+void showValue(const Case& c, std::ostream& os);
+void showValue(const Choice& c, std::ostream& os);
+
+}  // namespace verigrad::props

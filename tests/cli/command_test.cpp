@@ -1,0 +1,183 @@
+// Tests of the `verigrad` command run as a user runs it: exit statuses, help on every subcommand,
+// byte-identical check output for one seed with --no-timing, replay of a corpus file, exact
+// fractions from `run`, and the highlighted node in `dot`.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+
+// Runs `verigrad <args>` through the shell; `2>&1` in args merges stderr into the output.
+CommandResult runVerigrad(const std::string& args) {
+  const std::string command = std::string("'") + VERIGRAD_BIN + "' " + args;
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+  const int raw = pclose(pipe);
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return result;
+}
+
+// A fresh directory per test, removed afterwards.
+class CommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("verigrad-cli-test-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string writeFile(const std::string& name, const std::string& text) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  std::string corpus(const std::string& name) {
+    return std::string(VERIGRAD_CORPUS_DIR) + "/" + name;
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* kSquareSum =
+    "input %0 : [2]\n"
+    "%1 = square(%0) : [2]\n"
+    "%2 = sum(%1) : []\n"
+    "value %0 = [1/3, -1/2]\n";
+
+TEST_F(CommandTest, HelpForTheCommandAndEverySubcommand) {
+  CommandResult top = runVerigrad("--help");
+  EXPECT_EQ(top.status, 0);
+  for (const char* cmd : {"check", "replay", "run", "dot"}) {
+    EXPECT_NE(top.output.find(std::string("  ") + cmd), std::string::npos) << top.output;
+    CommandResult help = runVerigrad(std::string(cmd) + " --help");
+    EXPECT_EQ(help.status, 0) << cmd;
+    EXPECT_NE(help.output.find(std::string("usage: verigrad ") + cmd), std::string::npos)
+        << help.output;
+  }
+}
+
+TEST_F(CommandTest, BadCommandLinesExitWithStatus2) {
+  CommandResult unknownCommand = runVerigrad("frobnicate 2>&1");
+  EXPECT_EQ(unknownCommand.status, 2);
+  EXPECT_NE(unknownCommand.output.find("unknown command 'frobnicate'"), std::string::npos);
+  CommandResult unknownFlag = runVerigrad("check --bogus 2>&1");
+  EXPECT_EQ(unknownFlag.status, 2);
+  EXPECT_NE(unknownFlag.output.find("unknown option '--bogus'"), std::string::npos)
+      << unknownFlag.output;
+  EXPECT_EQ(runVerigrad("check --cases many 2>&1").status, 2);
+  EXPECT_EQ(runVerigrad("check --property no-such-property 2>&1").status, 2);
+  EXPECT_EQ(runVerigrad("replay 2>&1").status, 2);  // FILE missing
+  EXPECT_EQ(runVerigrad("run " + corpus("kink_ties.case") + " --scalar quad 2>&1").status, 2);
+  EXPECT_EQ(runVerigrad("dot a.case b.case 2>&1").status, 2);
+  EXPECT_EQ(runVerigrad("").status, 2);
+}
+
+TEST_F(CommandTest, SameSeedGivesAByteIdenticalTableWithoutTiming) {
+  const std::string args = "check --cases 3 --max-size 30 --seed 20240611 --no-timing --save-dir '" +
+                           (dir_ / "failures").string() + "'";
+  CommandResult first = runVerigrad(args);
+  CommandResult second = runVerigrad(args);
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(first.output, second.output);
+  EXPECT_NE(first.output.find("seed: 20240611"), std::string::npos) << first.output;
+  EXPECT_EQ(first.output.find("time"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("not checked"), std::string::npos)  // not a full default run
+      << first.output;
+
+  CommandResult timed = runVerigrad("check --cases 3 --max-size 30 --seed 20240611 --property "
+                                    "layout out-id");
+  ASSERT_EQ(timed.status, 0) << timed.output;
+  EXPECT_NE(timed.output.find("time"), std::string::npos) << timed.output;
+}
+
+TEST_F(CommandTest, CheckJsonNamesEveryProperty) {
+  CommandResult r = runVerigrad("check --cases 2 --max-size 20 --seed 5 --json --property "
+                                "forward-spec backward-spec");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("{\"seed\": 5", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find("\"property\": \"forward-spec\""), std::string::npos);
+  EXPECT_NE(r.output.find("\"property\": \"backward-spec\""), std::string::npos);
+  EXPECT_NE(r.output.find("\"passed\": true"), std::string::npos);
+}
+
+TEST_F(CommandTest, ReplayOfACorpusFilePasses) {
+  CommandResult r = runVerigrad("replay " + corpus("duplicate_parents.case"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("replay: pass"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("forward-spec"), std::string::npos) << r.output;
+}
+
+TEST_F(CommandTest, ReplayReportsAnUnreadableCase) {
+  CommandResult r = runVerigrad("replay '" + writeFile("bad.case", "input %0 : [2\n") + "' 2>&1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("line 1, column"), std::string::npos) << r.output;
+}
+
+TEST_F(CommandTest, RunPrintsExactFractions) {
+  CommandResult r = runVerigrad("run '" + writeFile("square.case", kSquareSum) + "'");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("%1 [2] = [1/9, 1/4]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("%2 [] = [13/36]"), std::string::npos) << r.output;
+  // d/dx Σ x² = 2x, after the "gradients" heading.
+  const size_t gradients = r.output.find("gradients (backwardDenseAllFromOutput");
+  ASSERT_NE(gradients, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("%0 [2] = [2/3, -1]", gradients), std::string::npos) << r.output;
+}
+
+TEST_F(CommandTest, RunPrintsRoundTripDigitsForFloats) {
+  const std::string file = writeFile("square.case", kSquareSum);
+  CommandResult d = runVerigrad("run '" + file + "' --scalar double");
+  ASSERT_EQ(d.status, 0) << d.output;
+  EXPECT_NE(d.output.find("%0 [2] = [0.3333333333333333, -0.5]"), std::string::npos) << d.output;
+  CommandResult f = runVerigrad("run '" + file + "' --scalar float --json");
+  ASSERT_EQ(f.status, 0) << f.output;
+  EXPECT_NE(f.output.find("\"data\": [0.33333334, -0.5]"), std::string::npos) << f.output;
+}
+
+TEST_F(CommandTest, RunReportsTheEngineErrorAndExits1) {
+  CommandResult r = runVerigrad("run " + corpus("division_by_zero.case") + " 2>&1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("'%2 = div(%0, %1)': division by zero"), std::string::npos)
+      << r.output;
+}
+
+TEST_F(CommandTest, DotHighlightsTheMismatchNodeOfASavedFailure) {
+  const std::string file =
+      writeFile("failure.case", std::string("# mismatch-node %2\n") + kSquareSum);
+  CommandResult r = runVerigrad("dot '" + file + "'");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("digraph verigrad {", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find("v2 [label=\"%2 = sum(%1)\\n[]\", color=red"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("v1 [label=\"%1 = square(%0)\\n[2]\", color=red"), std::string::npos);
+
+  const std::string out = (dir_ / "graph.dot").string();
+  ASSERT_EQ(runVerigrad("dot '" + file + "' --highlight %1 -o '" + out + "'").status, 0);
+  std::ifstream in(out);
+  std::stringstream dot;
+  dot << in.rdbuf();
+  EXPECT_NE(dot.str().find("v1 [label=\"%1 = square(%0)\\n[2]\", color=red"), std::string::npos)
+      << dot.str();
+  EXPECT_EQ(runVerigrad("dot '" + file + "' --highlight %9 2>&1").status, 2);
+}
+
+}  // namespace
