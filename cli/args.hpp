@@ -27,9 +27,9 @@ struct OptionSpec {
 };
 
 struct CommandSpec {
-  std::string_view name;        // "check"
-  std::string_view positional;  // "FILE", or empty when the command takes none
-  std::string_view summary;     // one line for `verigrad --help`
+  std::string_view name;         // "check"
+  std::string_view positional;   // "FILE", or empty when the command takes none
+  std::string_view summary;      // one line for `verigrad --help`
   std::string_view description;  // a paragraph for `verigrad <cmd> --help`
   std::span<const OptionSpec> options;
 };

@@ -14,7 +14,8 @@ namespace verigrad::cli {
 struct CaseFile {
   std::string path;
   props::Case value;
-  std::optional<ValueId> mismatchNode;  // from `# mismatch-node %N`, when the case came from a failure
+  std::optional<ValueId>
+      mismatchNode;  // from `# mismatch-node %N`, when the case came from a failure
 };
 
 // Reads and parses a case file; errors are prefixed with the path (parse errors keep line:column).

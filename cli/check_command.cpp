@@ -58,7 +58,8 @@ constexpr CommandSpec kSpec{
     "generated cases.\n"
     "On a failure the shrunk counterexample is reported and saved as a case file in the save\n"
     "directory, with the seed, the RC_PARAMS reproduce string and the `verigrad replay` command\n"
-    "that replays it. RC_PARAMS=\"reproduce=...\" (from here or from the GoogleTest suite) re-runs\n"
+    "that replays it. RC_PARAMS=\"reproduce=...\" (from here or from the GoogleTest suite) "
+    "re-runs\n"
     "only the failing property, straight to its minimal case. Progress goes to stderr when it is\n"
     "a terminal. Exit status 1 on any failure.",
     kOptions};
@@ -90,11 +91,16 @@ bool failed(const RcRun& run) {
 
 std::string_view verdictName(RcRun::Verdict v) {
   switch (v) {
-    case RcRun::Verdict::Pass: return "pass";
-    case RcRun::Verdict::Fail: return "FAIL";
-    case RcRun::Verdict::GaveUp: return "GAVE UP";
-    case RcRun::Verdict::Error: return "ERROR";
-    case RcRun::Verdict::Skipped: return "skipped";
+    case RcRun::Verdict::Pass:
+      return "pass";
+    case RcRun::Verdict::Fail:
+      return "FAIL";
+    case RcRun::Verdict::GaveUp:
+      return "GAVE UP";
+    case RcRun::Verdict::Error:
+      return "ERROR";
+    case RcRun::Verdict::Skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -147,8 +153,8 @@ class CheckObserver : public RcObserver {
 
  private:
   std::filesystem::path savePath() const {
-    return options_.saveDir / (std::string(row_.property->id) + "-" +
-                               std::to_string(options_.rc.seed) + ".case");
+    return options_.saveDir /
+           (std::string(row_.property->id) + "-" + std::to_string(options_.rc.seed) + ".case");
   }
   void saveFailure(const props::Case& c, const props::Outcome& o) {
     row_.failingCase = c;
@@ -157,7 +163,8 @@ class CheckObserver : public RcObserver {
     if (o.mismatch && o.mismatch->node >= 0) node = o.mismatch->node;
     const FailureRecord record{row_.property->id, options_.rc.seed, o.message, node};
     const std::filesystem::path path = savePath();
-    if (std::optional<std::string> error = writeFileAtomically(path, renderFailureCase(record, c))) {
+    if (std::optional<std::string> error =
+            writeFileAtomically(path, renderFailureCase(record, c))) {
       row_.saveError = *error;
       row_.savedFile.clear();
     } else {
@@ -210,8 +217,9 @@ std::string resultsTable(const std::vector<PropertyRow>& rows, bool timing) {
 std::string coverageNote(const CheckOptions& options, const OpCounter& ops) {
   const std::string minimum = "minimum " + std::to_string(minOpCount(ops.cases())) + " per op";
   return options.fullDefaultRun ? minimum + ": checked (full default run)"
-                                : minimum + ": not checked (only for a full run: all properties, "
-                                            "default --cases and --max-size)";
+                                : minimum +
+                                      ": not checked (only for a full run: all properties, "
+                                      "default --cases and --max-size)";
 }
 
 std::string reproduceCommand(const PropertyRow& r, const CheckOptions& options) {
@@ -245,11 +253,10 @@ void printFailureText(std::ostream& os, const PropertyRow& r, const CheckOptions
 }
 
 void printText(const std::vector<PropertyRow>& rows, const OpCounter& ops,
-               const std::vector<std::string>& scarce, const CheckOptions& options,
-               bool passed) {
+               const std::vector<std::string>& scarce, const CheckOptions& options, bool passed) {
   std::ostream& os = std::cout;
-  os << resultsTable(rows, options.timing) << "\nseed: " << options.rc.seed << " (" <<
-      options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize << ")\n";
+  os << resultsTable(rows, options.timing) << "\nseed: " << options.rc.seed << " ("
+     << options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize << ")\n";
   os << "\nop counts over " << ops.cases() << " generated cases (" << coverageNote(options, ops)
      << "):\n"
      << ops.table();
@@ -291,18 +298,18 @@ std::string rowJson(const PropertyRow& r, const CheckOptions& options) {
 }
 
 void printJson(const std::vector<PropertyRow>& rows, const OpCounter& ops,
-               const std::vector<std::string>& scarce, const CheckOptions& options,
-               bool passed) {
+               const std::vector<std::string>& scarce, const CheckOptions& options, bool passed) {
   std::vector<std::string> items, scarceJson;
   for (const PropertyRow& r : rows) items.push_back(rowJson(r, options));
   for (const std::string& s : scarce) scarceJson.push_back(jsonString(s));
   std::cout << "{\"seed\": " << options.rc.seed << ", \"cases\": " << options.rc.maxSuccess
-            << ", \"max_size\": " << options.rc.maxSize << ", \"passed\": "
-            << (passed ? "true" : "false") << ",\n \"properties\": " << jsonArray(items)
+            << ", \"max_size\": " << options.rc.maxSize
+            << ", \"passed\": " << (passed ? "true" : "false")
+            << ",\n \"properties\": " << jsonArray(items)
             << ",\n \"generated_cases\": " << ops.cases() << ", \"op_counts\": " << ops.json()
             << ",\n \"op_coverage\": {\"checked\": " << (options.fullDefaultRun ? "true" : "false")
-            << ", \"minimum\": " << minOpCount(ops.cases()) << ", \"below_minimum\": " << jsonArray(scarceJson)
-            << "}}\n";
+            << ", \"minimum\": " << minOpCount(ops.cases())
+            << ", \"below_minimum\": " << jsonArray(scarceJson) << "}}\n";
 }
 
 // Parses the options into CheckOptions; returns an error message for a bad value.

@@ -47,7 +47,8 @@ int runDotCommand(int argc, char** argv) {
   std::optional<ValueId> highlight = file->mismatchNode;
   if (std::optional<std::string> text = args->value("--highlight")) {
     highlight = parseNodeId(*text);
-    if (!highlight) return usageError(kSpec, "--highlight needs a node id like %5, not '" + *text + "'");
+    if (!highlight)
+      return usageError(kSpec, "--highlight needs a node id like %5, not '" + *text + "'");
     if (*highlight >= file->value.graph.numValues()) {
       return usageError(kSpec, "--highlight %" + std::to_string(*highlight) +
                                    " is not a value of the graph (it has " +

@@ -21,7 +21,8 @@ void OpCounter::discardStaged() { staged_.reset(); }
 std::vector<std::string> OpCounter::below(uint64_t minimum) const {
   std::vector<std::string> out;
   for (Op op : allOps()) {
-    if (count(op) < minimum) out.push_back(std::string(opName(op)) + " " + std::to_string(count(op)));
+    if (count(op) < minimum)
+      out.push_back(std::string(opName(op)) + " " + std::to_string(count(op)));
   }
   return out;
 }

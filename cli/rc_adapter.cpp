@@ -3,13 +3,13 @@
 // RapidCheck's listener events to an RcObserver, and renders the reproduce string.
 #include "rc_adapter.hpp"
 
+#include <rapidcheck.h>
+
 #include <cstdlib>
 #include <iostream>
 
-#include <rapidcheck.h>
-
 #include "property_selection.hpp"
-#include "verigrad/props/generators.hpp"
+#include "verigrad/props/rapidcheck_adapter.hpp"
 
 namespace verigrad::cli {
 namespace {
@@ -90,22 +90,47 @@ RcRun toRun(const rc::detail::TestResult& result, const std::string& id, int dis
   return run;
 }
 
+// The property being run and its observer. props::Property holds a plain function pointer, so the
+// observing check below finds them here; a RapidCheck run is single-threaded and not re-entrant.
+thread_local const props::Property* tProperty = nullptr;
+thread_local RcObserver* tObserver = nullptr;
+
+props::Outcome observedCheck(const props::Case& c) {
+  props::Outcome o = checkCase(*tProperty, c);
+  tObserver->onEvaluated(c, o);
+  return o;
+}
+
+// Sets the thread's property and observer for one run, and clears them afterwards.
+class ObservedScope {
+ public:
+  ObservedScope(const props::Property& p, RcObserver& observer) {
+    tProperty = &p;
+    tObserver = &observer;
+  }
+  ~ObservedScope() {
+    tProperty = nullptr;
+    tObserver = nullptr;
+  }
+  ObservedScope(const ObservedScope&) = delete;
+  ObservedScope& operator=(const ObservedScope&) = delete;
+};
+
 }  // namespace
 
-std::string rapidCheckId(const props::Property& p) { return props::rapidCheckTestId(p); }
+std::string rapidCheckId(const props::Property& p) { return props::rapidcheckTestId(p.id); }
 
 bool reproduceRequested() { return !reproduceMap().empty(); }
 
 RcRun runWithRapidCheck(const props::Property& p, const RcParams& params, RcObserver& observer) {
-  // Generation goes through the same testable body as the GoogleTest suite, so a reproduce
-  // string from either side replays the same draws here.
-  auto testable = [&p, &observer]() {
-    const props::Case c = *props::genCase(props::GenConfig{});
-    const props::Outcome o = checkCase(p, c);
-    observer.onEvaluated(c, o);
-    if (o.status == props::Outcome::Status::Fail) RC_FAIL(o.message);
-    if (o.status == props::Outcome::Status::Discard) RC_DISCARD(o.message);
-  };
+  // The body is the suite's shared one (props::runUnderRapidCheck, also behind every
+  // RC_GTEST_PROP), with the check wrapped to report each evaluation: same draws, same test id,
+  // so a reproduce string from GoogleTest replays here and the other way round.
+  ObservedScope scope(p, observer);
+  props::Property observed = p;
+  observed.check = &observedCheck;
+  auto testable = [&observed]() { props::runUnderRapidCheck(observed); };
+
   const std::string id = rapidCheckId(p);
   rc::detail::TestMetadata metadata;
   metadata.id = id;

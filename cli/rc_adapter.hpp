@@ -31,9 +31,9 @@ class RcObserver {
 struct RcRun {
   enum class Verdict { Pass, Fail, GaveUp, Error, Skipped };
   Verdict verdict = Verdict::Pass;
-  int passed = 0;        // passing generated cases (RapidCheck's numSuccess)
-  int discarded = 0;     // generated cases the property discarded
-  std::string message;   // the failure, give-up or error description
+  int passed = 0;         // passing generated cases (RapidCheck's numSuccess)
+  int discarded = 0;      // generated cases the property discarded
+  std::string message;    // the failure, give-up or error description
   std::string reproduce;  // on failure: the RC_PARAMS value "reproduce=<base64>"
 };
 

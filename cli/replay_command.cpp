@@ -28,9 +28,12 @@ constexpr CommandSpec kSpec{
 
 std::string_view statusName(props::Outcome::Status s) {
   switch (s) {
-    case props::Outcome::Status::Pass: return "pass";
-    case props::Outcome::Status::Fail: return "FAIL";
-    case props::Outcome::Status::Discard: return "discard";
+    case props::Outcome::Status::Pass:
+      return "pass";
+    case props::Outcome::Status::Fail:
+      return "FAIL";
+    case props::Outcome::Status::Discard:
+      return "discard";
   }
   return "?";
 }

@@ -92,8 +92,9 @@ TEST_F(CommandTest, BadCommandLinesExitWithStatus2) {
 }
 
 TEST_F(CommandTest, SameSeedGivesAByteIdenticalTableWithoutTiming) {
-  const std::string args = "check --cases 3 --max-size 30 --seed 20240611 --no-timing --save-dir '" +
-                           (dir_ / "failures").string() + "'";
+  const std::string args =
+      "check --cases 3 --max-size 30 --seed 20240611 --no-timing --save-dir '" +
+      (dir_ / "failures").string() + "'";
   CommandResult first = runVerigrad(args);
   CommandResult second = runVerigrad(args);
   ASSERT_EQ(first.status, 0) << first.output;
@@ -103,15 +104,17 @@ TEST_F(CommandTest, SameSeedGivesAByteIdenticalTableWithoutTiming) {
   EXPECT_NE(first.output.find("not checked"), std::string::npos)  // not a full default run
       << first.output;
 
-  CommandResult timed = runVerigrad("check --cases 3 --max-size 30 --seed 20240611 --property "
-                                    "layout out-id");
+  CommandResult timed = runVerigrad(
+      "check --cases 3 --max-size 30 --seed 20240611 --property "
+      "layout out-id");
   ASSERT_EQ(timed.status, 0) << timed.output;
   EXPECT_NE(timed.output.find("time"), std::string::npos) << timed.output;
 }
 
 TEST_F(CommandTest, CheckJsonNamesEveryProperty) {
-  CommandResult r = runVerigrad("check --cases 2 --max-size 20 --seed 5 --json --property "
-                                "forward-spec backward-spec");
+  CommandResult r = runVerigrad(
+      "check --cases 2 --max-size 20 --seed 5 --json --property "
+      "forward-spec backward-spec");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output.rfind("{\"seed\": 5", 0), 0u) << r.output;
   EXPECT_NE(r.output.find("\"property\": \"forward-spec\""), std::string::npos);
@@ -156,8 +159,7 @@ TEST_F(CommandTest, RunPrintsRoundTripDigitsForFloats) {
 TEST_F(CommandTest, RunReportsTheEngineErrorAndExits1) {
   CommandResult r = runVerigrad("run " + corpus("division_by_zero.case") + " 2>&1");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("'%2 = div(%0, %1)': division by zero"), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("'%2 = div(%0, %1)': division by zero"), std::string::npos) << r.output;
 }
 
 TEST_F(CommandTest, DotHighlightsTheMismatchNodeOfASavedFailure) {

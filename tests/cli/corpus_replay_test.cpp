@@ -56,8 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, CorpusReplay, ::testing::ValuesIn(kCorpusFiles)
 // A glob that silently matched nothing would make the replay above vacuous.
 TEST(Corpus, HoldsTheHandWrittenRegressions) {
   EXPECT_GE(kCorpusFiles.size(), 8u);
-  for (const char* name : {"duplicate_parents", "detach_and_const", "zero_sized_dims",
-                           "kink_ties", "division_by_zero"}) {
+  for (const char* name : {"duplicate_parents", "detach_and_const", "zero_sized_dims", "kink_ties",
+                           "division_by_zero"}) {
     bool found = false;
     for (const std::string& f : kCorpusFiles) found = found || testName(f) == name;
     EXPECT_TRUE(found) << name << ".case is missing from tests/corpus/";

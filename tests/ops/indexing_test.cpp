@@ -5,11 +5,7 @@
 namespace verigrad {
 namespace {
 
-using testing::buildError;
-using testing::checkAllScalars;
-using testing::checkCase;
-using testing::OpCase;
-using testing::Strings;
+using namespace testing;  // the op-case harness (op_case.hpp)
 
 // ---- gatherScalar: x[n] -> x[index]; VJP one-hot δ at index
 
@@ -280,7 +276,7 @@ TEST(Indexing, GatherIntoScatterSumsBothPaths) {
 // ---- defensive dispatch
 
 TEST(IndexingKernels, ForwardRefusesOtherFamiliesOps) {
-  testing::expectForwardRefusesForeignNode<double>(OpFamily::Indexing);
+  expectForwardRefusesForeignNode<double>(OpFamily::Indexing);
 }
 
 }  // namespace

@@ -5,10 +5,7 @@
 namespace verigrad {
 namespace {
 
-using testing::checkAllScalars;
-using testing::checkCase;
-using testing::OpCase;
-using testing::Strings;
+using namespace testing;  // the op-case harness (op_case.hpp)
 
 // ---- linear: w[o,i] b[o] x[i] -> [o]
 
@@ -218,8 +215,8 @@ TEST(Bmm, OuterProductBatches) {
 // ---- defensive dispatch
 
 TEST(LinalgKernels, ForwardRefusesOtherFamiliesOps) {
-  testing::expectForwardRefusesForeignNode<double>(OpFamily::Linalg);
-  testing::expectForwardRefusesForeignNode<Rational>(OpFamily::Linalg);
+  expectForwardRefusesForeignNode<double>(OpFamily::Linalg);
+  expectForwardRefusesForeignNode<Rational>(OpFamily::Linalg);
 }
 
 TEST(LinalgShapes, MismatchedInnerDimsAreBuilderErrors) {

@@ -5,11 +5,7 @@
 namespace verigrad {
 namespace {
 
-using testing::buildError;
-using testing::checkAllScalars;
-using testing::checkCase;
-using testing::OpCase;
-using testing::Strings;
+using namespace testing;  // the op-case harness (op_case.hpp)
 
 // 1 .. 12 as text: the row-major values used by the rank-3 permutation cases.
 Strings oneToTwelve() {
@@ -405,7 +401,7 @@ TEST(SliceRange0, PastTheEndIsIndexOutOfRange) {
 // ---- defensive dispatch
 
 TEST(StructuralKernels, ForwardRefusesOtherFamiliesOps) {
-  testing::expectForwardRefusesForeignNode<double>(OpFamily::Structural);
+  expectForwardRefusesForeignNode<double>(OpFamily::Structural);
 }
 
 }  // namespace

@@ -76,9 +76,8 @@ Rational upperOf(const Interval& x) {
   const auto h = x.upper();
   if (!l.ok() || !h.ok()) return ::testing::AssertionFailure() << x << " has no exact bounds";
   if (l.value() != rat(lo) || h.value() != rat(hi)) {
-    return ::testing::AssertionFailure()
-           << x << " is [" << l.value() << ", " << h.value() << "], expected [" << lo << ", "
-           << hi << "]";
+    return ::testing::AssertionFailure() << x << " is [" << l.value() << ", " << h.value()
+                                         << "], expected [" << lo << ", " << hi << "]";
   }
   return ::testing::AssertionSuccess();
 }
@@ -137,8 +136,8 @@ struct Reference {
   if (x.isNaN()) return ::testing::AssertionFailure() << "NaN enclosure";
   if (!mpfr_lessequal_p(&x.raw()->left, ref.lo.get()) ||
       !mpfr_greaterequal_p(&x.raw()->right, ref.hi.get())) {
-    return ::testing::AssertionFailure() << x << " misses the reference image of [" << a << ", "
-                                         << b << "]";
+    return ::testing::AssertionFailure()
+           << x << " misses the reference image of [" << a << ", " << b << "]";
   }
   return ::testing::AssertionSuccess();
 }
@@ -196,8 +195,8 @@ TEST(IntervalConstruction, RationalsOfEverySizeAreContained) {
 TEST(IntervalConstruction, DyadicsIntegersAndDoublesArePoints) {
   EXPECT_TRUE(hasBounds(pt("3/8"), "3/8", "3/8"));
   EXPECT_TRUE(hasBounds(Interval(7), "7", "7"));
-  EXPECT_TRUE(hasBounds(Interval(int64_t{-9007199254740993}), "-9007199254740993",
-                        "-9007199254740993"));
+  EXPECT_TRUE(
+      hasBounds(Interval(int64_t{-9007199254740993}), "-9007199254740993", "-9007199254740993"));
   EXPECT_TRUE(hasBounds(Interval(), "0", "0"));
   EXPECT_TRUE(Interval().isPoint());
   EXPECT_TRUE(Interval().containsZero());
@@ -213,9 +212,9 @@ TEST(IntervalConstruction, DyadicsIntegersAndDoublesArePoints) {
   EXPECT_TRUE(denormal->isPoint());
   EXPECT_TRUE(denormal->certainlyPositive());
 
-  for (double bad : {std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity(),
-                     -std::numeric_limits<double>::infinity()}) {
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
     auto r = Interval::fromDouble(bad);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::DomainError);
@@ -274,8 +273,8 @@ TEST(IntervalText, PrintedBoundsStillEnclose) {
   const Rational lo = rat(s.substr(1, comma - 1));
   const Rational hi = rat(s.substr(comma + 2, s.size() - comma - 3));
   EXPECT_TRUE(lo <= lowerOf(x) && upperOf(x) <= hi) << s;
-  EXPECT_LT(lo, hi);                       // enough digits to show the width
-  EXPECT_GT(s.size(), 2u * 70);            // ~78 significant digits per bound at 256 bits
+  EXPECT_LT(lo, hi);             // enough digits to show the width
+  EXPECT_GT(s.size(), 2u * 70);  // ~78 significant digits per bound at 256 bits
   std::ostringstream os;
   os << x;
   EXPECT_EQ(os.str(), s);
@@ -298,21 +297,37 @@ Interval must(Result<Interval> r) {
 
 std::vector<FnCase> fnCases() {
   return {
-      {"exp", [](const Interval& x) { return exp(x); }, mpfr_exp,
+      {"exp",
+       [](const Interval& x) { return exp(x); },
+       mpfr_exp,
        {"1/3", "-5/2", "10", "1/1000000", "-7/3", "100", "-100", "1/10"}},
-      {"expm1", [](const Interval& x) { return expm1(x); }, mpfr_expm1,
+      {"expm1",
+       [](const Interval& x) { return expm1(x); },
+       mpfr_expm1,
        {"1/3", "-5/2", "1/1000000", "-1/1000000000", "20"}},
-      {"log", [](const Interval& x) { return must(log(x)); }, mpfr_log,
+      {"log",
+       [](const Interval& x) { return must(log(x)); },
+       mpfr_log,
        {"1/3", "5/2", "10", "1/1000000", "123456789/1000", "2", "9/10"}},
-      {"log1p", [](const Interval& x) { return must(log1p(x)); }, mpfr_log1p,
+      {"log1p",
+       [](const Interval& x) { return must(log1p(x)); },
+       mpfr_log1p,
        {"1/3", "-1/2", "1/1000000000", "-999/1000", "1000"}},
-      {"tanh", [](const Interval& x) { return tanh(x); }, mpfr_tanh,
+      {"tanh",
+       [](const Interval& x) { return tanh(x); },
+       mpfr_tanh,
        {"1/3", "-5/2", "1/1000000", "-7/3", "1/10", "3"}},
-      {"sqrt", [](const Interval& x) { return sqrt(x); }, mpfr_sqrt,
+      {"sqrt",
+       [](const Interval& x) { return sqrt(x); },
+       mpfr_sqrt,
        {"2", "1/3", "1/10", "1/100000000000000000000", "123456789"}},
-      {"sigmoid", [](const Interval& x) { return sigmoid(x); }, sigmoidRef,
+      {"sigmoid",
+       [](const Interval& x) { return sigmoid(x); },
+       sigmoidRef,
        {"1/3", "-5/2", "0", "1/1000000", "7", "-7"}},
-      {"softplus", [](const Interval& x) { return softplus(x); }, softplusRef,
+      {"softplus",
+       [](const Interval& x) { return softplus(x); },
+       softplusRef,
        {"1/3", "-5/2", "0", "1/1000000", "7", "-7"}},
   };
 }
@@ -387,8 +402,8 @@ TEST(IntervalFunctions, SquareOfAStraddlingIntervalIsNonNegative) {
 // Domain errors
 
 TEST(IntervalDomain, DivisionByAnIntervalContainingZeroIsADomainError) {
-  for (const Interval& d : {iv("-1", "1"), Interval(0), iv("0", "1/2"), iv("-1/2", "0"),
-                            nanInterval()}) {
+  for (const Interval& d :
+       {iv("-1", "1"), Interval(0), iv("0", "1/2"), iv("-1/2", "0"), nanInterval()}) {
     auto r = divide(Interval(1), d);
     ASSERT_FALSE(r.ok()) << d;
     EXPECT_EQ(r.error().code, ErrorCode::DomainError);
@@ -425,8 +440,7 @@ TEST(IntervalCompare, ThreeWay) {
   EXPECT_EQ(compare(iv("0", "1"), iv("2", "3")), Ordering::Less);
   EXPECT_EQ(compare(iv("2", "3"), iv("0", "1")), Ordering::Greater);
   EXPECT_EQ(compare(pt("3/8"), pt("3/8")), Ordering::Equal);
-  EXPECT_EQ(compare(Interval(rat("1/3")), Interval(rat("1/3") + rat("1/1000000"))),
-            Ordering::Less);
+  EXPECT_EQ(compare(Interval(rat("1/3")), Interval(rat("1/3") + rat("1/1000000"))), Ordering::Less);
   // Overlap, touching, a point inside, and the same non-point interval: all Ambiguous.
   EXPECT_EQ(compare(iv("0", "2"), iv("1", "3")), Ordering::Ambiguous);
   EXPECT_EQ(compare(iv("0", "1"), iv("1", "2")), Ordering::Ambiguous);
@@ -530,7 +544,7 @@ TEST(IntervalPrecision, DefaultAndExplicitPrecisions) {
   const Interval high(rat("1/3"));
   EXPECT_TRUE(low->contains(high));  // coarser, and still an enclosure
   EXPECT_FALSE(high.contains(*low));
-  EXPECT_TRUE(isNarrowExactly(*low));  // narrow for its own precision: 2^-32
+  EXPECT_TRUE(isNarrowExactly(*low));         // narrow for its own precision: 2^-32
   EXPECT_EQ((*low + high).precision(), 256);  // mixed: the wider precision
   EXPECT_EQ(exp(*low).precision(), 64);
   EXPECT_TRUE(exp(*low).contains(exp(high)));
@@ -691,8 +705,8 @@ struct Range {
   const Rational l = r.lower().value();
   const Rational h = r.upper().value();
   if (l != *sampled.lo || h != *sampled.hi) {
-    return ::testing::AssertionFailure() << r << " but the convention ranges over ["
-                                         << *sampled.lo << ", " << *sampled.hi << "]";
+    return ::testing::AssertionFailure()
+           << r << " but the convention ranges over [" << *sampled.lo << ", " << *sampled.hi << "]";
   }
   return ::testing::AssertionSuccess();
 }
@@ -768,8 +782,7 @@ TEST(IntervalKinks, ClampIsSoundAndTightOnAGrid) {
         // there; the derivative is checked for tightness too.
         const Interval v = verigrad::clampValue(x.x, l.x, h.x);
         EXPECT_TRUE(v.contains(*value.lo) && v.contains(*value.hi)) << "clamp " << where;
-        EXPECT_TRUE(matches(verigrad::clampDerivative(x.x, l.x, h.x), deriv))
-            << "clamp' " << where;
+        EXPECT_TRUE(matches(verigrad::clampDerivative(x.x, l.x, h.x), deriv)) << "clamp' " << where;
       }
     }
   }

@@ -142,10 +142,14 @@ Interval hullOf(const Branches& b, long bits) {
 
 const char* orderingName(Ordering ordering) {
   switch (ordering) {
-    case Ordering::Less: return "Less";
-    case Ordering::Equal: return "Equal";
-    case Ordering::Greater: return "Greater";
-    case Ordering::Ambiguous: return "Ambiguous";
+    case Ordering::Less:
+      return "Less";
+    case Ordering::Equal:
+      return "Equal";
+    case Ordering::Greater:
+      return "Greater";
+    case Ordering::Ambiguous:
+      return "Ambiguous";
   }
   return "?";
 }

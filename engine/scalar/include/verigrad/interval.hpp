@@ -57,9 +57,9 @@ class Interval {
 
   // At the default precision. Integers are points when the precision holds them (always at 64
   // bits and more), else outward-rounded enclosures.
-  Interval();                // the point 0
-  Interval(int n);           // NOLINT: integers convert implicitly, as for Rational
-  Interval(int64_t n);       // NOLINT
+  Interval();           // the point 0
+  Interval(int n);      // NOLINT: integers convert implicitly, as for Rational
+  Interval(int64_t n);  // NOLINT
   // Rigorous enclosures (mpfi_set_q): not a point unless the rational is a dyadic that fits.
   explicit Interval(const Rational& q);
   explicit Interval(const ExactLiteral& x);
@@ -82,15 +82,15 @@ class Interval {
   ~Interval();
 
   long precision() const;
-  bool isNaN() const;                // an endpoint is NaN: the enclosure says nothing
-  bool isBounded() const;            // both endpoints finite (and not NaN)
-  bool isPoint() const;              // bounded and lo == hi
-  bool containsZero() const;         // lo <= 0 <= hi; true for NaN (0 is not excluded)
-  bool certainlyPositive() const;    // lo > 0
-  bool certainlyNegative() const;    // hi < 0
-  bool certainlyNonNegative() const; // lo >= 0
-  bool contains(const Rational& q) const;     // q in [lo, hi]; false for NaN
-  bool contains(const Interval& inner) const; // inner within [lo, hi]; false for NaN
+  bool isNaN() const;                          // an endpoint is NaN: the enclosure says nothing
+  bool isBounded() const;                      // both endpoints finite (and not NaN)
+  bool isPoint() const;                        // bounded and lo == hi
+  bool containsZero() const;                   // lo <= 0 <= hi; true for NaN (0 is not excluded)
+  bool certainlyPositive() const;              // lo > 0
+  bool certainlyNegative() const;              // hi < 0
+  bool certainlyNonNegative() const;           // lo >= 0
+  bool contains(const Rational& q) const;      // q in [lo, hi]; false for NaN
+  bool contains(const Interval& inner) const;  // inner within [lo, hi]; false for NaN
 
   // Exact endpoints (MPFR values are dyadic rationals). Overflow for an infinite endpoint or an
   // exponent beyond 2^24 (a rational that large risks GMP's uncatchable allocation abort);

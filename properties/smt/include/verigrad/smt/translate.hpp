@@ -17,6 +17,7 @@
 #include <z3++.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -132,7 +133,7 @@ class Translator {
   SymInt intAttr(const Scope& scope, const std::string& name);
   SymInt attrCount(const Scope& scope, const std::string& name);
   SymShape editPack(const rules::ShapeExpr& s, const Scope& scope);
-  void bindOperand(RowApp& app, size_t k);
+  bool bindOperand(RowApp& app, size_t k);  // false: a structural failure
 
   z3::context& c_;
 };
@@ -157,7 +158,7 @@ struct OpModel {
   RankChoice ranks;
   std::vector<std::vector<z3::expr>> operandDims;  // words (zero-extended dim variables)
   std::vector<z3::expr> targetDims;
-  std::vector<std::pair<std::string, z3::expr>> intAttrs;  // name -> 64-bit variable
+  std::vector<std::pair<std::string, z3::expr>> intAttrs;  // name -> 64-bit variable or value
   std::optional<z3::expr> listCount, listNonNeg, numLiterals;
   std::unique_ptr<RowApp> forward;
   std::vector<SymShape> recipes;  // in the order of the recipes passed to buildOpModel
@@ -168,8 +169,11 @@ struct OpModel {
   std::vector<z3::expr> variables() const;
 };
 
+// `fixedInts` pins int attributes to values (the theorems case-split axis-like attributes so that
+// drop/swap/setdim fold to plain lists); every other attribute is a free int64 variable.
 std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRule& rule,
                                       std::span<const rules::Recipe> recipes,
-                                      const RankChoice& ranks, int64_t maxDim);
+                                      const RankChoice& ranks, int64_t maxDim,
+                                      std::span<const std::pair<std::string, int64_t>> fixedInts = {});
 
 }  // namespace verigrad::smt

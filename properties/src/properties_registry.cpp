@@ -1,0 +1,79 @@
+// The property table (ids, scalar types, statements, check functions) and failure reports.
+#include <array>
+
+#include "verigrad/oracle/mismatch.hpp"
+#include "property_checks.hpp"
+
+namespace verigrad::props {
+namespace {
+
+using namespace detail;
+
+constexpr std::array<Property, 10> kProperties{{
+    {"layout", "exact, double, float",
+     "the value context has |Γ|+|ss| values, value i has shape (Γ ++ ss)[i], and the inputs "
+     "pass through unchanged",
+     &checkLayout},
+    {"out-id", "exact, double",
+     "the tape has |Γ|+|ss| nodes; checkedOutId is |Γ|+|ss|-1 when ss is non-empty and the "
+     "NoOutput error otherwise",
+     &checkOutId},
+    {"forward-spec", "exact",
+     "engine<Rational> values equal spec::evaluate exactly, and declared shapes equal the spec's",
+     &checkForwardSpec},
+    {"backward-spec", "exact",
+     "backwardDenseFrom(s) equals spec::denseGradient(s) exactly for a random full seed context s",
+     &checkBackwardSpec},
+    {"vjp-linearity", "exact",
+     "B(a s1 + b s2) = a B(s1) + b B(s2) exactly, B = backwardDenseFrom", &checkVjpLinearity},
+    {"adjoint", "exact",
+     "Σ_{j∈Γ++ss} <spec::jvp(dx)_j, s_j> = Σ_{i∈Γ} <dx_i, backwardDenseFrom(s)_i> exactly",
+     &checkAdjoint},
+    {"all-vs-from", "exact",
+     "backwardDenseAll(o, s) = backwardDenseFrom(one-hot(o, s)) exactly; the gradient at o is s; "
+     "non-ancestors of o get zero",
+     &checkAllVsFrom},
+    {"bad-input", "exact, double",
+     "wrong input counts and shapes, wrong seed counts and shapes, out-of-range output ids and "
+     "malformed nodes give their documented errors (and the spec's), never a crash",
+     &checkBadInput},
+    {"determinism", "double, float",
+     "compile and both sweeps give bit-identical results across repeated runs and across "
+     "OpenBLAS thread counts 1 and 2",
+     &checkDeterminism},
+    {"float-local", "double, float",
+     "every forward value and every gradient of both sweeps lies within the local rounding "
+     "bound of its op evaluated exactly at the engine's own operands",
+     &checkFloatLocal},
+}};
+
+std::string_view statusName(Outcome::Status s) {
+  switch (s) {
+    case Outcome::Status::Pass: return "pass";
+    case Outcome::Status::Fail: return "FAIL";
+    case Outcome::Status::Discard: return "discard";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::span<const Property> properties() { return kProperties; }
+
+const Property* findProperty(std::string_view id) {
+  for (const Property& p : kProperties) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+std::string report(const Property& p, const Outcome& o, const Case& c) {
+  std::string out = "property " + std::string(p.id) + " [" + std::string(p.scalars) +
+                    "]: " + std::string(p.statement) + "\n";
+  out += std::string(statusName(o.status)) + ": " + o.message + "\n";
+  if (o.mismatch) out += oracle::formatMismatch(p.id, *o.mismatch, c.graph);
+  out += "case:\n" + printCase(c);
+  return out;
+}
+
+}  // namespace verigrad::props

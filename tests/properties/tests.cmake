@@ -1,0 +1,16 @@
+# Tests of the property suite (properties/): the case file format, the generators (validity,
+# shrinking, distributions), golden hashes of fixed float runs, and the ten named properties under
+# RapidCheck (one RC_GTEST_PROP each, named Properties.<id with '-' as '_'> so that
+# RC_PARAMS="reproduce=..." strings from ctest and from `verigrad check` are interchangeable).
+# Included by tests/CMakeLists.txt; verigrad_test() links the exact engine and GoogleTest.
+function(verigrad_props_test name)
+  verigrad_test(${name} ${ARGN})
+  # rapidcheck_gtest is header-only glue and does not link GoogleTest itself (verigrad_test does).
+  target_link_libraries(${name} PRIVATE verigrad::props rapidcheck_gtest)
+endfunction()
+
+verigrad_props_test(props_case_io_test SOURCES properties/case_io_test.cpp)
+verigrad_props_test(props_generator_test SOURCES properties/generator_test.cpp)
+verigrad_props_test(props_golden_hash_test SOURCES properties/golden_hash_test.cpp)
+target_link_libraries(props_golden_hash_test PRIVATE mlp_exact_model)
+verigrad_props_test(props_properties_test TIMEOUT 600 SOURCES properties/properties_test.cpp)
