@@ -1,26 +1,9 @@
-# Dependency discovery, in one place. Debian 12 packages; scripts/install-deps installs them.
-find_package(PkgConfig REQUIRED)
+# Dependency discovery, in one place. Debian 12 packages; scripts/lib.sh installs them.
+include(VerigradLibraryDeps)
 
-# Exact scalars: GMP through Boost.Multiprecision (header-only).
-find_package(Boost 1.74 CONFIG REQUIRED)
-pkg_check_modules(GMP REQUIRED IMPORTED_TARGET gmp)
-pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)
-
-# Float GEMM: OpenBLAS, never Debian's generic reference BLAS.
-set(BLA_VENDOR OpenBLAS)
-find_package(BLAS REQUIRED)
+# The engine's float kernels call CBLAS directly (private to the engine).
 find_path(VERIGRAD_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas openblas-pthread REQUIRED)
 
 if(VERIGRAD_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
-endif()
-
-# Interval scalars: MPFI ships neither a .pc file nor a CMake config, so an imported target is
-# assembled here; it brings MPFR and GMP, which MPFI's header and library need.
-find_path(VERIGRAD_MPFI_INCLUDE_DIR mpfi.h REQUIRED)
-find_library(VERIGRAD_MPFI_LIBRARY mpfi REQUIRED)
-if(NOT TARGET MPFI::MPFI)
-  add_library(MPFI::MPFI INTERFACE IMPORTED)
-  target_include_directories(MPFI::MPFI INTERFACE ${VERIGRAD_MPFI_INCLUDE_DIR})
-  target_link_libraries(MPFI::MPFI INTERFACE ${VERIGRAD_MPFI_LIBRARY} PkgConfig::MPFR PkgConfig::GMP)
 endif()

@@ -128,7 +128,7 @@ Result<std::vector<Tensor<F>>> representable(std::span<const Tensor<Rational>> i
       if (!r.ok() || exactOf(r.value()) != in[i][e]) {
         return Error::make(ErrorCode::InvalidArgument,
                            "accuracy: input %" + std::to_string(i) + " element " +
-                               detail::elementIndex(in[i].shape(), e) + " = " + in[i][e].str() +
+                               in[i].shape().indexText(e) + " = " + in[i][e].str() +
                                " is not exactly representable in " +
                                std::string(ScalarTraits<F>::name),
                            static_cast<int64_t>(i));
@@ -165,7 +165,7 @@ void formatSection(std::string& out, const std::string& title, const std::vector
   for (const ValueAccuracy& v : values) {
     out += "  " + g.nodeText(v.id) + "\n    " + statsLine(v.stats);
     if (v.stats.worstElement >= 0) {
-      out += "  worst " + detail::elementIndex(g.shapeOf(v.id), v.stats.worstElement);
+      out += "  worst " + g.shapeOf(v.id).indexText(v.stats.worstElement);
     }
     out += "\n";
   }

@@ -99,7 +99,7 @@ class NodeCheck {
   Mismatch report(int64_t e, std::string why) const {
     return Mismatch{kWhat,
                     static_cast<int64_t>(id_),
-                    detail::elementIndex(engine_.shape, e),
+                    engine_.shape.indexText(e),
                     formatFloat(engine_[e]),
                     formatRational(exact_.data[static_cast<size_t>(e)]),
                     std::move(why)};

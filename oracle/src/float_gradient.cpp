@@ -186,7 +186,7 @@ class GradientCheck {
     if (std::isfinite(got) && exactOf(got) == want) return std::nullopt;
     return Mismatch{kWhat,
                     static_cast<int64_t>(p),
-                    detail::elementIndex(grads_.shape(p), e),
+                    grads_.shape(p).indexText(e),
                     formatFloat(got),
                     formatRational(want),
                     isOut ? "backwardDenseAll: the output's slot must hold the seed exactly"
@@ -222,7 +222,7 @@ class GradientCheck {
   Mismatch report(size_t p, int64_t e, std::string why) const {
     return Mismatch{kWhat,
                     static_cast<int64_t>(p),
-                    detail::elementIndex(grads_.shape(p), e),
+                    grads_.shape(p).indexText(e),
                     formatFloat(grads_[p][e]),
                     formatRational(expected_[p].value[static_cast<size_t>(e)]),
                     std::move(why)};

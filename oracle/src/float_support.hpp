@@ -90,18 +90,4 @@ inline std::string formatRational(const Rational& x) {
   return shortEnough(exact) ? approx + " (= " + exact + ")" : approx;
 }
 
-// "[1,0]": the multi-index of a row-major flat index ("[]" for a scalar).
-inline std::string elementIndex(const Shape& shape, int64_t flat) {
-  int64_t strides[Shape::kMaxRank];
-  shape.strides(strides);
-  std::string out = "[";
-  for (int axis = 0; axis < shape.rank(); ++axis) {
-    if (axis) out += ',';
-    const int64_t i = strides[axis] ? flat / strides[axis] : 0;
-    if (strides[axis]) flat %= strides[axis];
-    out += std::to_string(i);
-  }
-  return out + "]";
-}
-
 }  // namespace verigrad::oracle::detail

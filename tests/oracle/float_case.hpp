@@ -34,8 +34,9 @@ inline double Pseudo(uint64_t salt, uint64_t k) {
 template <class F>
 Tensor<F> PseudoTensor(const Shape& shape, uint64_t salt) {
   Tensor<F> t(shape);
-  for (int64_t k = 0; k < t.numel(); ++k)
+  for (int64_t k = 0; k < t.numel(); ++k) {
     t[k] = static_cast<F>(Pseudo(salt, static_cast<uint64_t>(k)));
+  }
   return t;
 }
 

@@ -3,6 +3,11 @@
 # RapidCheck (one RC_GTEST_PROP each, named Properties.<id with '-' as '_'> so that
 # RC_PARAMS="reproduce=..." strings from ctest and from `verigrad check` are interchangeable).
 # Included by tests/CMakeLists.txt; verigrad_test() links the exact engine and GoogleTest.
+# RapidCheck's imported targets are directory-scoped: properties/ found them for its own use.
+if(NOT TARGET rapidcheck_gtest)
+  find_package(rapidcheck CONFIG REQUIRED)
+endif()
+
 function(verigrad_props_test name)
   verigrad_test(${name} ${ARGN})
   # rapidcheck_gtest is header-only glue and does not link GoogleTest itself (verigrad_test does).

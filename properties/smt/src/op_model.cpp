@@ -84,7 +84,7 @@ z3::expr validShape(Translator& t, const std::vector<z3::expr>& dims, int64_t ma
 std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRule& rule,
                                       std::span<const rules::Recipe> recipes,
                                       const RankChoice& ranks, int64_t maxDim,
-                                      std::span<const std::pair<std::string, int64_t>> fixedInts) {
+                                      std::span<const AttrChoice> attrChoices) {
   z3::context& c = t.ctx();
   auto m = std::make_unique<OpModel>(OpModel{op, ranks, {}, {}, {}, {}, {}, {}, nullptr, {},
                                              t.truth(true)});
@@ -113,10 +113,12 @@ std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRu
   for (const AttrSpec& a : opInfo(op).attrs) {
     const std::string name(a.name);
     if (a.kind == AttrKind::Int) {
-      auto fixed = std::find_if(fixedInts.begin(), fixedInts.end(),
-                                [&](const auto& f) { return f.first == name; });
-      z3::expr v = fixed != fixedInts.end() ? t.word(fixed->second)
-                                            : c.bv_const(name.c_str(), kWordBits);
+      auto choice = std::find_if(attrChoices.begin(), attrChoices.end(),
+                                 [&](const AttrChoice& a) { return a.name == name; });
+      z3::expr v = c.bv_const(name.c_str(), kWordBits);
+      if (choice != attrChoices.end()) {
+        v = choice->kind == AttrChoice::Kind::Fixed ? t.word(choice->value) : t.dimVar(name);
+      }
       m->intAttrs.emplace_back(name, v);
       args.ints.push_back(v);
     } else if (a.kind == AttrKind::Ints) {
@@ -150,7 +152,9 @@ std::vector<z3::expr> OpModel::variables() const {
   }
   for (const z3::expr& d : targetDims) out.push_back(Translator::dimVarBits(d));
   for (const auto& [name, v] : intAttrs) {
-    if (!v.is_numeral()) out.push_back(v);
+    if (v.is_numeral()) continue;
+    out.push_back(v.get_sort().bv_size() == kWordBits && v.is_const() ? v
+                                                                      : Translator::dimVarBits(v));
   }
   for (const auto* v : {&listCount, &listNonNeg, &numLiterals}) {
     if (*v) out.push_back(**v);

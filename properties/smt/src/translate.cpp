@@ -13,8 +13,6 @@ namespace {
 
 using Kind = rules::DimExpr::Kind;
 
-bool numeral(const z3::expr& e, int64_t& v) { return e.is_numeral() && e.is_numeral_i64(v); }
-
 // A word numeral as the int64 the evaluator holds (words are two's complement).
 bool wordValue(const z3::expr& e, int64_t& v) {
   uint64_t u = 0;
@@ -85,7 +83,9 @@ z3::expr Translator::same(const z3::expr& a, const z3::expr& b) {
   int64_t x = 0, y = 0;
   if (z3::eq(a, b)) return truth(true);
   if (a.is_bv() && wordValue(a, x) && wordValue(b, y)) return truth(x == y);
-  return a == b;
+  // One order for every equation, so `a == b` in a hypothesis and `b == a` in a goal are the
+  // same term and the solver never bit-blasts both sides to relate them.
+  return a.id() < b.id() ? a == b : b == a;
 }
 
 z3::expr Translator::sameDims(std::span<const z3::expr> a, std::span<const z3::expr> b) {

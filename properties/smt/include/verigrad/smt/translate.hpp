@@ -158,22 +158,32 @@ struct OpModel {
   RankChoice ranks;
   std::vector<std::vector<z3::expr>> operandDims;  // words (zero-extended dim variables)
   std::vector<z3::expr> targetDims;
-  std::vector<std::pair<std::string, z3::expr>> intAttrs;  // name -> 64-bit variable or value
+  // name -> a 64-bit variable, a constant (Fixed) or a zero-extended 16-bit variable (Narrow)
+  std::vector<std::pair<std::string, z3::expr>> intAttrs;
   std::optional<z3::expr> listCount, listNonNeg, numLiterals;
   std::unique_ptr<RowApp> forward;
   std::vector<SymShape> recipes;  // in the order of the recipes passed to buildOpModel
   // Every operand and the target are valid Shapes (numel <= 2^62; the evaluator's inputs are
   // Shapes by type) with dims in [0, maxDim], and list counts in [0, maxDim].
   z3::expr domain;
-  // All free variables (bit-vector dims as their kDimBits variables), for substitution.
+  // All free variables (dims and narrowed attributes as their kDimBits variables).
   std::vector<z3::expr> variables() const;
 };
 
-// `fixedInts` pins int attributes to values (the theorems case-split axis-like attributes so that
-// drop/swap/setdim fold to plain lists); every other attribute is a free int64 variable.
+// How an int attribute is represented. By default it is a free int64 variable. The theorems narrow
+// an attribute only after proving that the forward row rejects every value outside the narrower
+// domain: an axis (forced into [0, maxRank]) is case-split into constants, so drop/swap/setdim
+// fold to plain lists; an extent-like attribute (forced into [0, 2^16)) becomes a zero-extended
+// 16-bit variable like a dim, so products with it stay small for bit-blasting.
+struct AttrChoice {
+  std::string name;
+  enum class Kind : uint8_t { Fixed, Narrow } kind = Kind::Fixed;
+  int64_t value = 0;  // Fixed
+};
+
 std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRule& rule,
                                       std::span<const rules::Recipe> recipes,
                                       const RankChoice& ranks, int64_t maxDim,
-                                      std::span<const std::pair<std::string, int64_t>> fixedInts = {});
+                                      std::span<const AttrChoice> attrChoices = {});
 
 }  // namespace verigrad::smt
