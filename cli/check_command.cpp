@@ -181,13 +181,28 @@ class CheckObserver : public RcObserver {
   int shrinks_ = 0;
 };
 
+// Each property runs at its own seed, derived from the run's seed and the property id: with one
+// seed for all, every property would draw the very same cases. `--seed S --property P` still
+// reproduces P's part of a full run with seed S.
+uint64_t propertySeed(uint64_t runSeed, std::string_view id) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a of the id
+  for (char ch : id) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  uint64_t z = runSeed ^ h;  // then one splitmix64 step to spread it
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 PropertyRow runOne(const props::Property& p, const CheckOptions& options, OpCounter& ops,
                    Progress& progress) {
   PropertyRow row;
   row.property = &p;
   CheckObserver observer(options, row, ops, progress);
   const auto start = std::chrono::steady_clock::now();
-  row.run = runWithRapidCheck(p, options.rc, observer);
+  RcParams params = options.rc;
+  params.seed = propertySeed(options.rc.seed, p.id);
+  row.run = runWithRapidCheck(p, params, observer);
   row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.clear();
   return row;
@@ -256,12 +271,12 @@ void printText(const std::vector<PropertyRow>& rows, const OpCounter& ops,
                const std::vector<std::string>& scarce, const CheckOptions& options, bool passed) {
   std::ostream& os = std::cout;
   os << resultsTable(rows, options.timing) << "\nseed: " << options.rc.seed << " ("
-     << options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize << ")\n";
-  os << "\nop counts over " << ops.cases() << " generated cases (" << coverageNote(options, ops)
-     << "):\n"
-     << ops.table();
+     << options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize
+     << "; each property draws from a seed derived from it and the property id)\n";
+  os << "\nop counts over " << ops.cases() << " generated cases:\n"
+     << ops.table() << "op coverage: " << coverageNote(options, ops) << "\n";
   if (!scarce.empty()) {
-    os << "op coverage: FAIL, generated fewer than " << minOpCount(ops.cases()) << " times:";
+    os << "op coverage: FAIL, below the minimum:";
     for (const std::string& s : scarce) os << " " << s;
     os << "\n";
   }
@@ -279,7 +294,8 @@ std::string rowJson(const PropertyRow& r, const CheckOptions& options) {
                     ", \"result\": " + jsonString(verdictName(r.run.verdict));
   if (options.timing) out += ", \"seconds\": " + secondsNumber(r.seconds);
   if (failed(r.run)) {
-    out += ", \"message\": " + jsonString(r.run.message);
+    out += ", \"message\": " +
+           jsonString(r.failingOutcome ? r.failingOutcome->message : r.run.message);
     if (r.failingCase && r.failingOutcome) {
       out += ", \"report\": " +
              jsonString(props::report(*r.property, *r.failingOutcome, *r.failingCase));

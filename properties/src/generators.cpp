@@ -1,19 +1,24 @@
 // RapidCheck generators over the choice interpreter: choices (shrinking by removing chunks, then
-// each field toward 0), data picks sized to the interpreted graph, and whole cases.
-#include <memory>
+// each field toward 0), case picks, and whole cases.
+#include <tuple>
 
 #include "verigrad/props/generators.hpp"
 
 namespace verigrad::props {
 namespace {
 
-constexpr int kChoiceBytes = 11;  // every Choice field after `op`
+constexpr size_t kShapeBytes = 11;  // operand, dim, attr, aux, lit
+constexpr size_t kDataBytes = 4 * Choice::kDataPicks;
 
-rc::Gen<uint8_t> byteBelow(int bound) {
-  return rc::gen::cast<uint8_t>(rc::gen::inRange(0, bound));
+// Uniform in [0, bound) at every size: RapidCheck's inRange scales its range with the size, which
+// would skew small sizes toward the first ops and the first table entries. Shrinks toward 0.
+rc::Gen<int> uniformBelow(int bound) {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, bound));
 }
 
-Choice choiceFrom(int op, const std::vector<uint8_t>& b) {
+rc::Gen<uint8_t> byteBelow(int bound) { return rc::gen::cast<uint8_t>(uniformBelow(bound)); }
+
+Choice choiceFrom(int op, const std::vector<uint8_t>& b, const std::vector<uint8_t>& data) {
   Choice c;
   c.op = static_cast<uint8_t>(op);
   c.operand = {b[0], b[1], b[2]};
@@ -21,6 +26,10 @@ Choice choiceFrom(int op, const std::vector<uint8_t>& b) {
   c.attr = b[6];
   c.aux = b[7];
   c.lit = {b[8], b[9], b[10]};
+  size_t k = 0;
+  for (Choice::DataPicks* role : {&c.value, &c.seedA, &c.seedB, &c.tangent}) {
+    for (uint8_t& pick : *role) pick = data[k++];
+  }
   return c;
 }
 
@@ -60,55 +69,39 @@ class ChoiceListGen {
   GenConfig cfg_;
 };
 
-rc::Gen<TensorPicks> genTensorPicks(size_t tensors, size_t elements, int modes) {
-  return rc::gen::map(
-      rc::gen::pair(rc::gen::container<std::vector<uint8_t>>(tensors, byteBelow(modes)),
-                    rc::gen::container<std::vector<uint8_t>>(elements, byteBelow(kValueTableSize))),
-      [](const std::pair<std::vector<uint8_t>, std::vector<uint8_t>>& p) {
-        return TensorPicks{p.first, p.second};
-      });
-}
-
 }  // namespace
 
 rc::Gen<Choice> genChoice() {
+  // The op first, then the shape fields, then the data: RapidCheck shrinks a tuple in that order.
   return rc::gen::map(
-      rc::gen::pair(rc::gen::inRange(0, kNumOps),
-                    rc::gen::container<std::vector<uint8_t>>(kChoiceBytes, byteBelow(256))),
-      [](const std::pair<int, std::vector<uint8_t>>& p) { return choiceFrom(p.first, p.second); });
+      rc::gen::tuple(uniformBelow(kNumOps),
+                     rc::gen::container<std::vector<uint8_t>>(kShapeBytes, byteBelow(256)),
+                     rc::gen::container<std::vector<uint8_t>>(kDataBytes, byteBelow(kValueTableSize))),
+      [](const std::tuple<int, std::vector<uint8_t>, std::vector<uint8_t>>& t) {
+        return choiceFrom(std::get<0>(t), std::get<1>(t), std::get<2>(t));
+      });
 }
 
 rc::Gen<std::vector<Choice>> genChoices(const GenConfig& cfg) { return ChoiceListGen(cfg); }
 
-rc::Gen<DataPicks> genDataPicks(const Skeleton& sk) {
-  const Graph& g = sk.graph;
-  const size_t inputElements = g.valueOffsets()[g.numInputs()];
-  const size_t allElements = g.totalElements();
-  // Inputs: 1 in 6 is one repeated value (ties); seeds and tangents: 1 in 8 is all zero.
+rc::Gen<CasePicks> genCasePicks() {
   return rc::gen::map(
-      rc::gen::tuple(genTensorPicks(g.numInputs(), inputElements, 6),
-                     genTensorPicks(g.numValues(), allElements, 8),
-                     genTensorPicks(g.numValues(), allElements, 8),
-                     genTensorPicks(g.numInputs(), inputElements, 8), byteBelow(kValueTableSize),
-                     byteBelow(kValueTableSize), byteBelow(256)),
-      [](const std::tuple<TensorPicks, TensorPicks, TensorPicks, TensorPicks, uint8_t, uint8_t,
-                          uint8_t>& t) {
-        DataPicks d;
-        std::tie(d.inputs, d.seedsA, d.seedsB, d.tangents, d.coeffA, d.coeffB, d.out) = t;
-        return d;
+      rc::gen::tuple(byteBelow(kValueTableSize), byteBelow(kValueTableSize), byteBelow(256)),
+      [](const std::tuple<uint8_t, uint8_t, uint8_t>& t) {
+        return CasePicks{std::get<0>(t), std::get<1>(t), std::get<2>(t)};
       });
 }
 
 rc::Gen<Case> genCase(const GenConfig& cfg) {
-  return rc::gen::mapcat(genChoices(cfg), [cfg](const std::vector<Choice>& choices) {
-    auto sk = std::make_shared<const Skeleton>(interpretChoices(choices, cfg));
-    return rc::gen::map(genDataPicks(*sk), [sk](const DataPicks& d) { return assembleCase(*sk, d); });
-  });
+  return rc::gen::map(rc::gen::pair(genChoices(cfg), genCasePicks()),
+                      [cfg](const std::pair<std::vector<Choice>, CasePicks>& p) {
+                        return interpret(p.first, p.second, cfg).c;
+                      });
 }
 
 rc::Gen<Shape> genShape() {
   return rc::gen::map(
-      rc::gen::pair(rc::gen::inRange(0, 4),
+      rc::gen::pair(uniformBelow(4),
                     rc::gen::container<std::vector<uint8_t>>(3, byteBelow(10))),
       [](const std::pair<int, std::vector<uint8_t>>& p) {
         // Rank and dims shrink toward [1]: pick 0 of the dim table is 1.
@@ -126,8 +119,13 @@ void showValue(const Choice& c, std::ostream& os) {
   os << "{op " << opName(allOps()[c.op % kNumOps]) << ", operand " << int(c.operand[0]) << " "
      << int(c.operand[1]) << " " << int(c.operand[2]) << ", dim " << int(c.dim[0]) << " "
      << int(c.dim[1]) << " " << int(c.dim[2]) << ", attr " << int(c.attr) << ", aux "
-     << int(c.aux) << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " " << int(c.lit[2])
-     << "}";
+     << int(c.aux) << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " " << int(c.lit[2]);
+  for (const auto& [name, picks] : {std::pair{"value", &c.value}, std::pair{"seedA", &c.seedA},
+                                    std::pair{"seedB", &c.seedB}, std::pair{"tangent", &c.tangent}}) {
+    os << ", " << name;
+    for (uint8_t p : *picks) os << " " << int(p);
+  }
+  os << "}";
 }
 
 }  // namespace verigrad::props

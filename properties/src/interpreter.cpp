@@ -72,6 +72,13 @@ bool nonZeroOutput(Op op, const std::vector<bool>& operandNonZero,
   }
 }
 
+// Where a value's data comes from: the q-th value created by choice `choice`.
+struct Origin {
+  size_t choice;
+  int q;
+};
+constexpr int kNodeQ = 3;  // a choice's node; its fresh inputs are q = 0, 1, 2
+
 // A value made so far, in creation order (inputs and nodes interleaved).
 struct Slot {
   bool isInput;
@@ -81,7 +88,14 @@ struct Slot {
   bool nonZero;
 };
 
+struct FreshInput {
+  Shape shape;
+  bool nonZero;
+  Origin origin;
+};
+
 struct PlannedNode {
+  Origin origin;
   Op op;
   std::vector<int> operands;  // slot indices
   std::vector<int64_t> ints;
@@ -122,7 +136,7 @@ std::optional<Shape> fitted(Shape s, int64_t limit) {
   };
   while (numel() > limit) {
     auto largest = std::max_element(dims.begin(), dims.end());
-    if (*largest <= 1) return std::nullopt;
+    if (largest == dims.end() || *largest <= 1) return std::nullopt;
     --*largest;
   }
   return makeShape(dims);
@@ -144,8 +158,9 @@ class Interpreter {
  public:
   explicit Interpreter(const GenConfig& cfg) : cfg_(cfg) {}
 
-  void apply(const Choice& c) {
+  void apply(const Choice& c, size_t index) {
     const Mark mark{inputs_.size(), slots_.size(), elements_};
+    choice_ = index;
     const Op op = allOps()[c.op % kNumOps];
     std::optional<PlannedNode> node = plan(op, c);
     if (!node || !commit(std::move(*node))) {
@@ -154,32 +169,39 @@ class Interpreter {
     }
   }
 
-  Skeleton finish() {
-    Skeleton sk;
-    sk.skippedChoices = skipped_;
-    GraphBuilder builder(inputs_);
+  // The graph (inputs first, then the nodes in order), and every value's data origin in id order.
+  Interpreted finish(std::vector<Origin>& origins) {
+    Interpreted out;
+    out.skippedChoices = skipped_;
+    std::vector<Shape> shapes;
+    for (const FreshInput& in : inputs_) {
+      shapes.push_back(in.shape);
+      out.nonZeroInput.push_back(in.nonZero);
+      out.mulDepth.push_back(0);
+      origins.push_back(in.origin);
+    }
+    GraphBuilder builder(shapes);
     const auto numInputs = static_cast<ValueId>(inputs_.size());
-    sk.mulDepth.assign(inputs_.size(), 0);
     for (const PlannedNode& n : nodes_) {
       std::vector<ValueId> parents;
       for (int s : n.operands) parents.push_back(finalId(slots_[s], numInputs));
       Result<Var> v = builder.addNode(n.op, parents, n.ints, n.lits, n.target ? n.target : n.shape);
       if (!v.ok()) {
-        sk.internalError = v.error().message;  // keep the valid prefix
+        out.internalError = v.error().message;  // keep the valid prefix
         break;
       }
+      origins.push_back(n.origin);
     }
+    // Node slots were appended in node order, so their depths are in id order.
     for (const Slot& s : slots_) {
-      if (!s.isInput && s.index < nodes_.size()) sk.mulDepth.push_back(s.depth);
+      if (!s.isInput) out.mulDepth.push_back(s.depth);
     }
     Result<Graph> g = builder.finish();
-    if (g.ok()) sk.graph = std::move(g).value();
-    if (!g.ok() && sk.internalError.empty()) sk.internalError = g.error().message;
-    sk.mulDepth.resize(sk.graph.numValues());
-    // Node slots were appended in node order, so the depths above are in id order.
-    sk.nonZeroInput = inputNonZero_;
-    sk.nonZeroInput.resize(sk.graph.numInputs());
-    return sk;
+    if (g.ok()) out.c.graph = std::move(g).value();
+    if (!g.ok() && out.internalError.empty()) out.internalError = g.error().message;
+    out.mulDepth.resize(out.c.graph.numValues());
+    origins.resize(out.c.graph.numValues());
+    return out;
   }
 
  private:
@@ -194,7 +216,6 @@ class Interpreter {
 
   void rollback(const Mark& m) {
     inputs_.resize(m.inputs);
-    inputNonZero_.resize(m.inputs);
     slots_.resize(m.slots);
     elements_ = m.elements;
   }
@@ -219,8 +240,10 @@ class Interpreter {
   // A fresh input of exactly this shape, if the caps allow it.
   std::optional<int> fresh(const Shape& shape, bool nonZero) {
     if (shape.numel() > room()) return std::nullopt;
-    inputs_.push_back(shape);
-    inputNonZero_.push_back(nonZero);
+    const int q = static_cast<int>(std::count_if(inputs_.begin(), inputs_.end(), [&](const FreshInput& in) {
+      return in.origin.choice == choice_;
+    }));
+    inputs_.push_back({shape, nonZero, {choice_, q}});
     elements_ += shape.numel();
     slots_.push_back({true, static_cast<uint32_t>(inputs_.size() - 1), shape, 0, nonZero});
     return static_cast<int>(slots_.size()) - 1;
@@ -267,7 +290,7 @@ class Interpreter {
   // ---- one plan per op shape signature
 
   std::optional<PlannedNode> plan(Op op, const Choice& c) {
-    PlannedNode n{op, {}, {}, {}, std::nullopt, Shape{}};
+    PlannedNode n{{choice_, kNodeQ}, op, {}, {}, {}, std::nullopt, Shape{}};
     auto operand = [&](std::optional<int> s) {
       if (s) n.operands.push_back(*s);
       return s.has_value();
@@ -279,7 +302,9 @@ class Interpreter {
         std::optional<Shape> s = fitted(anyShape(c), room());
         if (!s) return std::nullopt;
         n.target = *s;
-        for (int64_t k = 0; k < s->numel(); ++k) n.lits.push_back(literalOf(c.lit[k % 3]));
+        for (int64_t k = 0; k < s->numel(); ++k) {
+          n.lits.push_back(literalOf(c.value[static_cast<size_t>(k) % Choice::kDataPicks]));
+        }
         return n;
       }
       case Op::Detach: case Op::Abs: case Op::Relu: case Op::Sum: case Op::Flatten:
@@ -555,8 +580,8 @@ class Interpreter {
   }
 
   const GenConfig& cfg_;
-  std::vector<Shape> inputs_;
-  std::vector<bool> inputNonZero_;
+  size_t choice_ = 0;  // the choice being applied
+  std::vector<FreshInput> inputs_;
   std::vector<PlannedNode> nodes_;
   std::vector<Slot> slots_;
   int64_t elements_ = 0;
@@ -565,25 +590,24 @@ class Interpreter {
 
 Rational ratio(const Ratio& r) { return Rational::fromRatio(r.num, r.den).value(); }
 
-uint8_t pickAt(const std::vector<uint8_t>& picks, size_t i) { return i < picks.size() ? picks[i] : 0; }
-
-// Fills one tensor per shape from a role's picks. `repeatMode`: mode 0 repeats the first element
-// (ties) instead of zeroing the tensor.
-std::vector<Tensor<Rational>> tensorsFromPicks(const Graph& g, size_t count, const TensorPicks& p,
-                                               bool repeatMode,
+// One tensor per value, element k of a value from origin (j, q) taking pick (k + 3q) mod 7 of
+// choice j's picks for the role.
+std::vector<Tensor<Rational>> tensorsFromPicks(const Graph& g, size_t count,
+                                               const std::vector<Choice>& choices,
+                                               const std::vector<Origin>& origins,
+                                               Choice::DataPicks Choice::*role,
                                                const std::vector<bool>* nonZero = nullptr) {
   std::vector<Tensor<Rational>> out;
-  size_t e = 0;
+  out.reserve(count);
   for (size_t id = 0; id < count; ++id) {
     Tensor<Rational> t(g.shapeOf(static_cast<ValueId>(id)));
-    const bool nz = nonZero && id < nonZero->size() && (*nonZero)[id];
-    const uint8_t mode = pickAt(p.modes, id);
+    const Choice::DataPicks& picks = choices[origins[id].choice].*role;
+    const bool nz = nonZero && (*nonZero)[id];
     for (int64_t k = 0; k < t.numel(); ++k) {
-      const uint8_t pick = (mode == 0 && repeatMode) ? pickAt(p.elements, e) : pickAt(p.elements, e + k);
-      if (mode == 0 && !repeatMode) continue;  // an all-zero seed or tangent
+      const uint8_t pick =
+          picks[(static_cast<size_t>(k) + 3 * static_cast<size_t>(origins[id].q)) % Choice::kDataPicks];
       t[k] = nz ? nonZeroTableValue(pick) : tableValue(pick);
     }
-    e += static_cast<size_t>(t.numel());
     out.push_back(std::move(t));
   }
   return out;
@@ -598,25 +622,23 @@ int nodeBudget(const GenConfig& cfg, int size) {
 Rational tableValue(uint8_t pick) { return ratio(kTable[pick % kValueTableSize]); }
 Rational nonZeroTableValue(uint8_t pick) { return ratio(kNonZeroTable[pick % kValueTableSize]); }
 
-Skeleton interpretChoices(const std::vector<Choice>& choices, const GenConfig& cfg) {
+Interpreted interpret(const std::vector<Choice>& choices, const CasePicks& picks,
+                      const GenConfig& cfg) {
   Interpreter in(cfg);
-  for (const Choice& c : choices) in.apply(c);
-  return in.finish();
-}
-
-Case assembleCase(const Skeleton& sk, const DataPicks& picks) {
-  const Graph& g = sk.graph;
-  Case c;
-  c.graph = g;
-  c.inputs = tensorsFromPicks(g, g.numInputs(), picks.inputs, true, &sk.nonZeroInput);
-  c.seedsA = tensorsFromPicks(g, g.numValues(), picks.seedsA, false);
-  c.seedsB = tensorsFromPicks(g, g.numValues(), picks.seedsB, false);
-  c.tangents = tensorsFromPicks(g, g.numInputs(), picks.tangents, false);
+  for (size_t j = 0; j < choices.size(); ++j) in.apply(choices[j], j);
+  std::vector<Origin> origins;
+  Interpreted out = in.finish(origins);
+  Case& c = out.c;
+  const Graph& g = c.graph;
+  c.inputs = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::value, &out.nonZeroInput);
+  c.seedsA = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedA);
+  c.seedsB = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedB);
+  c.tangents = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::tangent);
   c.coeffA = tableValue(picks.coeffA);
   c.coeffB = tableValue(picks.coeffB);
   const size_t n = g.numValues();
   c.outId = n == 0 ? 0 : n - 1 - picks.out % n;
-  return c;
+  return out;
 }
 
 OpCounts opCounts(const Case& c) {

@@ -80,10 +80,11 @@ TEST(CaseFile, AnOutOfRangeOutputIdIsKept) {
   EXPECT_EQ(c->outId, 7u);
 }
 
-void expectErrorAtLine(std::string_view text, int line, std::string_view fragment) {
+void expectErrorAtLine(std::string_view text, int line, std::string_view fragment,
+                       ErrorCode code = ErrorCode::Parse) {
   Result<Case> c = parseCase(text);
   ASSERT_FALSE(c.ok()) << "expected an error in:\n" << text;
-  EXPECT_EQ(c.error().code, ErrorCode::Parse) << c.error().message;
+  EXPECT_EQ(c.error().code, code) << c.error().message;
   const std::string head = "line " + std::to_string(line);
   EXPECT_EQ(c.error().message.rfind(head, 0), 0u) << c.error().message;
   EXPECT_NE(c.error().message.find(fragment), std::string::npos) << c.error().message;
@@ -102,7 +103,7 @@ TEST(CaseFile, ErrorsNameTheirLine) {
   expectErrorAtLine(graph + "seedb %1 = [1, 2]\nseedb %1 = [1, 2]\n", 4, "duplicate seedb %1");
   // Lines of the graph text format keep their numbers around the case's own data lines.
   expectErrorAtLine("coeff a = 1\ninput %0 : [2]\n%1 = relu(%0, %0) : [2]\n", 3,
-                    "relu takes 1 operand(s), got 2");
+                    "relu takes 1 operand(s), got 2", ErrorCode::InvalidArgument);
   // The graph parser checks value and seed sizes after the graph: the line is found for it.
   expectErrorAtLine(graph + "out %1\nvalue %0 = [1]\n", 4, "value %0 has 1 entries");
   expectErrorAtLine(graph + "seed %1 = [1, 2, 3]\n", 3, "seed %1 has 3 entries");

@@ -3,6 +3,8 @@
 #include "query.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 
 namespace verigrad::smt::detail {
 namespace {
@@ -60,6 +62,12 @@ QueryResult check(const z3::expr& formula, const QueryOptions& options) {
     }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (const char* dir = std::getenv("VERIGRAD_SMT_DUMP"); dir && r.seconds > 1.0) {
+    static int counter = 0;
+    std::ofstream(std::string(dir) + "/q" + std::to_string(counter++) + "_" +
+                  std::to_string(static_cast<int>(r.seconds)) + "s.smt2")
+        << s.to_smt2();
+  }
   return r;
 }
 

@@ -1,10 +1,11 @@
 // The case generators: a graph is INTERPRETED from a list of small choices, so any list yields a
 // valid, well-typed graph, and RapidCheck's shrinking of the list (fewer, smaller choices) yields
-// a smaller valid graph. Input values, seeds, tangents, coefficients and the output id are drawn
-// afterwards, from picks sized to the graph, and shrink toward zero and constant tensors.
+// a smaller valid graph. Each choice also carries the data (input values, seeds, tangents) of the
+// values it creates, so shrinking the graph keeps the data of what remains, and shrinking the data
+// moves it toward zero.
 //
-// The interpreter (interpretChoices, assembleCase) is plain C++; only the rc::Gen functions at the
-// end of this header need RapidCheck.
+// The interpreter (interpret) is plain C++; only the rc::Gen functions at the end of this header
+// need RapidCheck.
 #pragma once
 
 #include <array>
@@ -37,50 +38,49 @@ struct GenConfig {
 // The node budget at a RapidCheck size.
 int nodeBudget(const GenConfig& cfg, int size);
 
-// One choice: which op, and small numbers the interpreter maps into operands, dims and attributes
-// by modular arithmetic. Every field shrinks toward 0, which means "the simplest option": the most
-// recent fitting value, dim 1, axis 0, literal 0.
+// One choice: which op, small numbers the interpreter maps into operands, dims and attributes by
+// modular arithmetic, and the data of the values the choice creates (its fresh inputs and its
+// node), so removing other choices does not disturb them. Every field shrinks toward 0, which
+// means "the simplest option": the most recent fitting value, dim 1, axis 0, the value 0.
 struct Choice {
-  uint8_t op = 0;                  // index into the catalogue (allOps()), modulo kNumOps
+  static constexpr size_t kDataPicks = 7;  // a prime period, so rows of a [r,c] tensor differ
+  using DataPicks = std::array<uint8_t, kDataPicks>;
+
+  uint8_t op = 0;                    // index into the catalogue (allOps()), modulo kNumOps
   std::array<uint8_t, 3> operand{};  // per operand: pick among fitting values (newest first);
-                                   // >= kFreshPick asks for a fresh input
+                                     // >= kFreshPick asks for a fresh input
   std::array<uint8_t, 3> dim{};      // dims of fresh inputs and of target shapes
-  uint8_t attr = 0;                // rank of fresh inputs, axis, index, start, prepended axes
-  uint8_t aux = 0;                 // len, index count, "allow a zero divisor", "lo == hi"
-  std::array<uint8_t, 3> lit{};      // scale c, clamp lo/hi, const payload: value-table picks
+  uint8_t attr = 0;                  // rank of fresh inputs, axis, index, start, prepended axes
+  uint8_t aux = 0;                   // len, index count, "allow a zero divisor", "lo == hi"
+  std::array<uint8_t, 3> lit{};      // scale c, clamp lo/hi (value-table picks), Nat indices
+  // Value-table picks, element k of the q-th value this choice creates taking pick (k + 3q) mod 7:
+  DataPicks value{};    // fresh input elements and const payloads
+  DataPicks seedA{};    // seedsA of the created values
+  DataPicks seedB{};    // seedsB of the created values
+  DataPicks tangent{};  // tangents of the fresh inputs
   friend bool operator==(const Choice&, const Choice&) = default;
 };
 
 inline constexpr uint8_t kFreshPick = 224;  // operand picks at or above this ask for a fresh input
 
-// What the interpreter made of the choices: the graph, and per input whether its values must be
-// non-zero (a fresh divisor).
-struct Skeleton {
-  Graph graph;
-  std::vector<bool> nonZeroInput;  // per input of Γ
+// The picks that belong to the case rather than to one choice.
+struct CasePicks {
+  uint8_t coeffA = 0, coeffB = 0;  // value-table picks
+  uint8_t out = 0;                 // outId = last id - out (mod the value count): toward the output
+  friend bool operator==(const CasePicks&, const CasePicks&) = default;
+};
+
+// What the interpreter made of the choices: the case, and what tests check about it.
+struct Interpreted {
+  Case c;
+  std::vector<bool> nonZeroInput;  // per input of Γ: a fresh divisor, drawn without zeros
   std::vector<int> mulDepth;       // per value of Γ ++ ss
   size_t skippedChoices = 0;       // choices the caps did not allow
   std::string internalError;       // empty unless the builder rejected a planned node (a bug)
 };
 
-Skeleton interpretChoices(const std::vector<Choice>& choices, const GenConfig& cfg);
-
-// Picks for one role (inputs, seeds, tangents): one mode per tensor, one pick per element.
-// Missing picks count as 0, so any lists give a case.
-struct TensorPicks {
-  std::vector<uint8_t> modes;     // inputs: 0 = every element repeats the first (ties);
-                                  // seeds/tangents: 0 = all zero; otherwise element-wise
-  std::vector<uint8_t> elements;  // value-table picks, tensors concatenated in id order
-  friend bool operator==(const TensorPicks&, const TensorPicks&) = default;
-};
-
-struct DataPicks {
-  TensorPicks inputs, seedsA, seedsB, tangents;
-  uint8_t coeffA = 0, coeffB = 0;
-  uint8_t out = 0;  // outId = last id - out (mod the value count): shrinks toward the output
-};
-
-Case assembleCase(const Skeleton& skeleton, const DataPicks& picks);
+Interpreted interpret(const std::vector<Choice>& choices, const CasePicks& picks,
+                      const GenConfig& cfg);
 
 // The small exact numbers values are drawn from (the first entry is what picks shrink to).
 Rational tableValue(uint8_t pick);         // 0, ±1, ±1/2, ±2, 1/3, 3/4, ... (0 favoured)
@@ -101,9 +101,8 @@ rc::Gen<Choice> genChoice();
 // A list of choices whose length follows nodeBudget(cfg, size); shrinks by removing chunks of
 // choices, then by shrinking each choice's fields toward 0.
 rc::Gen<std::vector<Choice>> genChoices(const GenConfig& cfg);
-// Picks sized to the skeleton's graph.
-rc::Gen<DataPicks> genDataPicks(const Skeleton& skeleton);
-// A whole case: choices, interpreted, then data for that graph (shrinks the graph first).
+rc::Gen<CasePicks> genCasePicks();
+// A whole case: choices and case picks, interpreted. Shrinks the choices first.
 rc::Gen<Case> genCase(const GenConfig& cfg);
 // A shape of rank 0-3 with dims 0-4, favouring 1 and 2 (rank and dims shrink toward [1]).
 rc::Gen<Shape> genShape();
