@@ -56,11 +56,15 @@ const ReproduceMap& reproduceMap() {
 }
 
 // "reproduce=<base64>" for RC_PARAMS: a configuration holding only this failure's entry, printed
-// minimally (every other key is at its default and left out).
+// by RapidCheck, keeping only its reproduce key (the minimal form still names the seed, which a
+// reproduction ignores).
 std::string reproduceString(const std::string& id, const rc::detail::Reproduce& r) {
   rc::detail::Configuration config;
   config.reproduce[id] = r;
-  return rc::detail::configToMinimalString(config);
+  const std::string all = rc::detail::configToMinimalString(config);
+  const size_t at = all.find("reproduce=");
+  if (at == std::string::npos) return all;
+  return all.substr(at, all.find(' ', at) - at);
 }
 
 RcRun toRun(const rc::detail::TestResult& result, const std::string& id, int discarded) {

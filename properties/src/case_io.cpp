@@ -1,5 +1,6 @@
 // The case file format: the graph text format (graph, `value` and `seed` lines) plus the data lines
-// only a property case carries (`seedb`, `tangent`, `coeff a|b`, `out`). Every error names its line.
+// only a property case carries (`seedb`, `tangent`, `coeff a|b`, `out`). Every error names its
+// line.
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -156,8 +157,8 @@ Error withLine(Error e, const std::vector<Line>& lines) {
   for (std::string_view kind : {std::string_view("value"), std::string_view("seed")}) {
     const std::string head = std::string(kind) + " %";
     if (e.message.rfind(head, 0) != 0) continue;
-    const std::string idText = e.message.substr(head.size(), e.message.find(' ', head.size()) -
-                                                                 head.size());
+    const std::string idText =
+        e.message.substr(head.size(), e.message.find(' ', head.size()) - head.size());
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
       Cursor c(it->text, it->number);
       if (!c.accept(kind) || !c.accept("%")) continue;

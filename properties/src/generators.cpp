@@ -1,8 +1,8 @@
 // RapidCheck generators over the choice interpreter: choices (shrinking by removing chunks, then
 // each field toward 0), case picks, and whole cases.
-#include <tuple>
-
 #include "verigrad/props/generators.hpp"
+
+#include <tuple>
 
 namespace verigrad::props {
 namespace {
@@ -51,10 +51,9 @@ class ChoiceListGen {
 
     using Elements = std::vector<rc::Shrinkable<Choice>>;
     auto shrinks = [](const Elements& es) {
-      return rc::seq::concat(rc::shrink::removeChunks(es),
-                             rc::shrink::eachElement(es, [](const rc::Shrinkable<Choice>& s) {
-                               return s.shrinks();
-                             }));
+      return rc::seq::concat(
+          rc::shrink::removeChunks(es),
+          rc::shrink::eachElement(es, [](const rc::Shrinkable<Choice>& s) { return s.shrinks(); }));
     };
     return rc::shrinkable::map(rc::shrinkable::shrinkRecur(std::move(elements), shrinks),
                                [](const Elements& es) {
@@ -74,9 +73,10 @@ class ChoiceListGen {
 rc::Gen<Choice> genChoice() {
   // The op first, then the shape fields, then the data: RapidCheck shrinks a tuple in that order.
   return rc::gen::map(
-      rc::gen::tuple(uniformBelow(kNumOps),
-                     rc::gen::container<std::vector<uint8_t>>(kShapeBytes, byteBelow(256)),
-                     rc::gen::container<std::vector<uint8_t>>(kDataBytes, byteBelow(kValueTableSize))),
+      rc::gen::tuple(
+          uniformBelow(kNumOps),
+          rc::gen::container<std::vector<uint8_t>>(kShapeBytes, byteBelow(256)),
+          rc::gen::container<std::vector<uint8_t>>(kDataBytes, byteBelow(kValueTableSize))),
       [](const std::tuple<int, std::vector<uint8_t>, std::vector<uint8_t>>& t) {
         return choiceFrom(std::get<0>(t), std::get<1>(t), std::get<2>(t));
       });
@@ -101,8 +101,7 @@ rc::Gen<Case> genCase(const GenConfig& cfg) {
 
 rc::Gen<Shape> genShape() {
   return rc::gen::map(
-      rc::gen::pair(uniformBelow(4),
-                    rc::gen::container<std::vector<uint8_t>>(3, byteBelow(10))),
+      rc::gen::pair(uniformBelow(4), rc::gen::container<std::vector<uint8_t>>(3, byteBelow(10))),
       [](const std::pair<int, std::vector<uint8_t>>& p) {
         // Rank and dims shrink toward [1]: pick 0 of the dim table is 1.
         constexpr int kRankOrder[4] = {1, 0, 2, 3};
@@ -118,10 +117,11 @@ void showValue(const Case& c, std::ostream& os) { os << "\n" << printCase(c); }
 void showValue(const Choice& c, std::ostream& os) {
   os << "{op " << opName(allOps()[c.op % kNumOps]) << ", operand " << int(c.operand[0]) << " "
      << int(c.operand[1]) << " " << int(c.operand[2]) << ", dim " << int(c.dim[0]) << " "
-     << int(c.dim[1]) << " " << int(c.dim[2]) << ", attr " << int(c.attr) << ", aux "
-     << int(c.aux) << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " " << int(c.lit[2]);
-  for (const auto& [name, picks] : {std::pair{"value", &c.value}, std::pair{"seedA", &c.seedA},
-                                    std::pair{"seedB", &c.seedB}, std::pair{"tangent", &c.tangent}}) {
+     << int(c.dim[1]) << " " << int(c.dim[2]) << ", attr " << int(c.attr) << ", aux " << int(c.aux)
+     << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " " << int(c.lit[2]);
+  for (const auto& [name, picks] :
+       {std::pair{"value", &c.value}, std::pair{"seedA", &c.seedA}, std::pair{"seedB", &c.seedB},
+        std::pair{"tangent", &c.tangent}}) {
     os << ", " << name;
     for (uint8_t p : *picks) os << " " << int(p);
   }

@@ -26,47 +26,66 @@ struct Ratio {
   int64_t num, den;
 };
 // 0, 1 and -1 appear more than once so that zeros and ties are common.
-constexpr Ratio kTable[kValueTableSize] = {{0, 1},  {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1},
-                                           {-2, 1}, {1, 3},  {3, 4},  {-1, 3}, {3, 1},  {-3, 4},
-                                           {0, 1},  {1, 1},  {-1, 1}, {0, 1}};
+constexpr Ratio kTable[kValueTableSize] = {{0, 1},  {1, 1}, {-1, 1}, {1, 2},  {-1, 2}, {2, 1},
+                                           {-2, 1}, {1, 3}, {3, 4},  {-1, 3}, {3, 1},  {-3, 4},
+                                           {0, 1},  {1, 1}, {-1, 1}, {0, 1}};
 constexpr Ratio kNonZeroTable[kValueTableSize] = {
-    {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1}, {-2, 1}, {1, 3}, {3, 4},
-    {-1, 3}, {3, 1},  {-3, 4}, {1, 1},  {-1, 1}, {2, 3}, {-3, 1}, {1, 4}};
+    {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1},  {-2, 1}, {1, 3},  {3, 4},
+    {-1, 3}, {3, 1},  {-3, 4}, {1, 1},  {-1, 1}, {2, 3},  {-3, 1}, {1, 4}};
 
 ExactLiteral literalOf(uint8_t pick) {
   const Ratio& r = kTable[pick % kValueTableSize];
   return ExactLiteral::fromRatio(r.num, r.den).value();
 }
 
-bool isMultiplicative(Op op) {
-  switch (op) {
-    case Op::Mul: case Op::Div: case Op::Square: case Op::Inv:
-    case Op::Matmul: case Op::Linear: case Op::Bmm: case Op::MseLoss:
-      return true;
-    default:
-      return false;
-  }
+bool isOneOf(Op op, std::span<const Op> ops) {
+  return std::find(ops.begin(), ops.end(), op) != ops.end();
 }
 
-// Whether a node's output is non-zero everywhere whenever its operands are (a safe divisor).
+// The ops whose chains the depth cap counts: each multiplies the sizes of exact numbers.
+constexpr Op kMultiplicative[] = {Op::Mul,    Op::Div,    Op::Square, Op::Inv,
+                                  Op::Matmul, Op::Linear, Op::Bmm,    Op::MseLoss};
+
+// Ops whose output is non-zero everywhere when every operand is (they move, copy or multiply).
+constexpr Op kKeepsNonZero[] = {Op::Inv,
+                                Op::Square,
+                                Op::Abs,
+                                Op::Detach,
+                                Op::Reshape,
+                                Op::Flatten,
+                                Op::Transpose2d,
+                                Op::Transpose3dFirstToLast,
+                                Op::Transpose3dLastToFirst,
+                                Op::Transpose3dLastTwo,
+                                Op::SwapAdjacentAtDepth,
+                                Op::BroadcastTo,
+                                Op::SliceRange0,
+                                Op::GatherScalar,
+                                Op::GatherRow,
+                                Op::Mul,
+                                Op::Div,
+                                Op::Max,
+                                Op::Min,
+                                Op::ConcatVectors,
+                                Op::ConcatDim0};
+
+bool isMultiplicative(Op op) { return isOneOf(op, kMultiplicative); }
+
+// Whether a node's output is non-zero everywhere (a safe divisor), from its operands' flags.
 bool nonZeroOutput(Op op, const std::vector<bool>& operandNonZero,
                    std::span<const ExactLiteral> lits) {
-  const bool all = std::all_of(operandNonZero.begin(), operandNonZero.end(), [](bool b) { return b; });
+  const bool all =
+      std::all_of(operandNonZero.begin(), operandNonZero.end(), [](bool b) { return b; });
+  if (isOneOf(op, kKeepsNonZero)) return all;
+  auto isZero = [](const ExactLiteral& x) { return x.isZero(); };
   switch (op) {
-    case Op::Inv: case Op::Square: case Op::Abs: case Op::Detach: case Op::Reshape:
-    case Op::Flatten: case Op::Transpose2d: case Op::Transpose3dFirstToLast:
-    case Op::Transpose3dLastToFirst: case Op::Transpose3dLastTwo: case Op::SwapAdjacentAtDepth:
-    case Op::BroadcastTo: case Op::SliceRange0: case Op::GatherScalar: case Op::GatherRow:
-    case Op::Mul: case Op::Div: case Op::Max: case Op::Min: case Op::ConcatVectors:
-    case Op::ConcatDim0:
-      return all;
     case Op::Scale:
       return all && !lits[0].isZero();
     case Op::Clamp:
       return lits[0].sign() > 0 || lits[1].sign() < 0 ||
              (all && lits[0].sign() < 0 && lits[1].sign() > 0);
     case Op::Const:
-      return std::none_of(lits.begin(), lits.end(), [](const ExactLiteral& x) { return x.isZero(); });
+      return std::none_of(lits.begin(), lits.end(), isZero);
     default:
       return false;
   }
@@ -77,7 +96,9 @@ struct Origin {
   size_t choice;
   int q;
 };
-constexpr int kNodeQ = 3;  // a choice's node; its fresh inputs are q = 0, 1, 2
+// A choice's fresh inputs are q = 0, 1, 2 and its node q = 0: element 0 of a value then takes
+// pick 0, so a shrunk one-element counterexample needs one pick, not a rotated one.
+constexpr int kNodeQ = 0;
 
 // A value made so far, in creation order (inputs and nodes interleaved).
 struct Slot {
@@ -240,9 +261,10 @@ class Interpreter {
   // A fresh input of exactly this shape, if the caps allow it.
   std::optional<int> fresh(const Shape& shape, bool nonZero) {
     if (shape.numel() > room()) return std::nullopt;
-    const int q = static_cast<int>(std::count_if(inputs_.begin(), inputs_.end(), [&](const FreshInput& in) {
-      return in.origin.choice == choice_;
-    }));
+    const int q =
+        static_cast<int>(std::count_if(inputs_.begin(), inputs_.end(), [&](const FreshInput& in) {
+          return in.origin.choice == choice_;
+        }));
     inputs_.push_back({shape, nonZero, {choice_, q}});
     elements_ += shape.numel();
     slots_.push_back({true, static_cast<uint32_t>(inputs_.size() - 1), shape, 0, nonZero});
@@ -296,7 +318,7 @@ class Interpreter {
       return s.has_value();
     };
     const uint8_t p0 = c.operand[0], p1 = c.operand[1];
-    const bool allowZero = c.aux % 5 == 4;  // a divisor that may hold zeros (error agreement)
+    const bool allowZero = c.aux % 3 == 2;  // a divisor that may hold zeros (error agreement)
     switch (op) {
       case Op::Const: {
         std::optional<Shape> s = fitted(anyShape(c), room());
@@ -307,7 +329,11 @@ class Interpreter {
         }
         return n;
       }
-      case Op::Detach: case Op::Abs: case Op::Relu: case Op::Sum: case Op::Flatten:
+      case Op::Detach:
+      case Op::Abs:
+      case Op::Relu:
+      case Op::Sum:
+      case Op::Flatten:
         if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
         return n;
       case Op::Scale:
@@ -330,12 +356,16 @@ class Interpreter {
           return std::nullopt;
         }
         return n;
-      case Op::Add: case Op::Sub: case Op::Max: case Op::Min: {
+      case Op::Add:
+      case Op::Sub:
+      case Op::Max:
+      case Op::Min: {
         if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
         if (!operand(obtainExact(p1, anyValue, shapeOf(n.operands[0])))) return std::nullopt;
         return n;
       }
-      case Op::Mul: case Op::Div: {
+      case Op::Mul:
+      case Op::Div: {
         if (!operand(obtain(p0, mulOk(), anyShape(c)))) return std::nullopt;
         const bool divisor = op == Op::Div;
         const Fits fits = divisor ? both(mulOk(), nonZeroOk(allowZero)) : mulOk();
@@ -360,12 +390,16 @@ class Interpreter {
         n.ints.push_back(c.aux % shapeOf(n.operands[0]).rank());
         return n;
       }
-      case Op::ReduceMean: return planReduceMean(n, c);
-      case Op::Linear: return planLinear(n, c);
+      case Op::ReduceMean:
+        return planReduceMean(n, c);
+      case Op::Linear:
+        return planLinear(n, c);
       case Op::Matmul: {
         if (!operand(obtain(p0, both(hasRank(2), mulOk()), shapeOfRank(2, c)))) return std::nullopt;
         const int64_t inner = shapeOf(n.operands[0])[1];
-        const Fits fits = [inner](const Slot& s) { return s.shape.rank() == 2 && s.shape[0] == inner; };
+        const Fits fits = [inner](const Slot& s) {
+          return s.shape.rank() == 2 && s.shape[0] == inner;
+        };
         if (!operand(obtain(p1, both(fits, mulOk()), makeShape({inner, dimOf(c.dim[2])})))) {
           return std::nullopt;
         }
@@ -390,7 +424,8 @@ class Interpreter {
       case Op::Transpose2d:
         if (!operand(obtain(p0, hasRank(2), shapeOfRank(2, c)))) return std::nullopt;
         return n;
-      case Op::Transpose3dFirstToLast: case Op::Transpose3dLastToFirst:
+      case Op::Transpose3dFirstToLast:
+      case Op::Transpose3dLastToFirst:
       case Op::Transpose3dLastTwo:
         if (!operand(obtain(p0, hasRank(3), shapeOfRank(3, c)))) return std::nullopt;
         return n;
@@ -409,7 +444,8 @@ class Interpreter {
         if (!operand(obtain(p0, hasRank(1), shapeOfRank(1, c)))) return std::nullopt;
         if (!operand(obtain(p1, hasRank(1), makeShape({dimOf(c.dim[2])})))) return std::nullopt;
         return n;
-      case Op::ConcatDim0: return planConcatDim0(n, c);
+      case Op::ConcatDim0:
+        return planConcatDim0(n, c);
       case Op::SliceRange0: {
         const Fits ranked = [](const Slot& s) { return s.shape.rank() >= 1; };
         if (!operand(obtain(p0, ranked, shapeOfRank(std::max(1, rankOf(c.attr)), c)))) {
@@ -420,9 +456,14 @@ class Interpreter {
         n.ints = {start, c.aux % (rows - start + 1)};
         return n;
       }
-      case Op::GatherScalar: case Op::GatherRow: case Op::ScatterAddVec: case Op::ScatterAddRow:
+      case Op::GatherScalar:
+      case Op::GatherRow:
+      case Op::ScatterAddVec:
+      case Op::ScatterAddRow:
         return planIndexed(n, c);
-      case Op::GatherScalarNat: case Op::GatherVecNat: case Op::GatherRowsNat:
+      case Op::GatherScalarNat:
+      case Op::GatherVecNat:
+      case Op::GatherRowsNat:
         return planNatGather(n, c);
     }
     return std::nullopt;
@@ -431,7 +472,8 @@ class Interpreter {
   std::optional<PlannedNode> planReduceMean(PlannedNode& n, const Choice& c) {
     // The mean over an empty axis is an error by design; pick an axis with a non-zero extent.
     const Fits meanable = [](const Slot& s) {
-      return std::any_of(s.shape.dims().begin(), s.shape.dims().end(), [](int64_t d) { return d > 0; });
+      return std::any_of(s.shape.dims().begin(), s.shape.dims().end(),
+                         [](int64_t d) { return d > 0; });
     };
     const Shape freshShape = withPositiveDims(shapeOfRank(std::max(1, rankOf(c.attr)), c));
     std::optional<int> x = obtain(c.operand[0], meanable, freshShape);
@@ -604,8 +646,8 @@ std::vector<Tensor<Rational>> tensorsFromPicks(const Graph& g, size_t count,
     const Choice::DataPicks& picks = choices[origins[id].choice].*role;
     const bool nz = nonZero && (*nonZero)[id];
     for (int64_t k = 0; k < t.numel(); ++k) {
-      const uint8_t pick =
-          picks[(static_cast<size_t>(k) + 3 * static_cast<size_t>(origins[id].q)) % Choice::kDataPicks];
+      const uint8_t pick = picks[(static_cast<size_t>(k) + 3 * static_cast<size_t>(origins[id].q)) %
+                                 Choice::kDataPicks];
       t[k] = nz ? nonZeroTableValue(pick) : tableValue(pick);
     }
     out.push_back(std::move(t));
@@ -630,7 +672,8 @@ Interpreted interpret(const std::vector<Choice>& choices, const CasePicks& picks
   Interpreted out = in.finish(origins);
   Case& c = out.c;
   const Graph& g = c.graph;
-  c.inputs = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::value, &out.nonZeroInput);
+  c.inputs =
+      tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::value, &out.nonZeroInput);
   c.seedsA = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedA);
   c.seedsB = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedB);
   c.tangents = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::tangent);

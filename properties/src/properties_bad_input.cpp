@@ -3,10 +3,10 @@
 // documented errors, code and message, and the spec refuses the same requests the same way.
 #include <cstdint>
 
-#include "verigrad/graph_builder.hpp"
-#include "verigrad/graph_text.hpp"
 #include "property_checks.hpp"
 #include "property_support.hpp"
+#include "verigrad/graph_builder.hpp"
+#include "verigrad/graph_text.hpp"
 
 namespace verigrad::props::detail {
 namespace {
@@ -68,7 +68,8 @@ std::optional<Outcome> badInputs(const Case& c, std::string_view scalar) {
   const Graph& g = c.graph;
   const size_t m = g.numInputs();
   const std::string at = " (" + std::string(scalar) + ")";
-  auto check = [&](const std::vector<Tensor<T>>& inputs, const Expected& x) -> std::optional<Outcome> {
+  auto check = [&](const std::vector<Tensor<T>>& inputs,
+                   const Expected& x) -> std::optional<Outcome> {
     Result<Compiled<T>> engine = compile<T>(g, inputs);
     if (auto o = expectError(engine, x)) return o;
     if constexpr (std::is_same_v<T, Rational>) {
@@ -83,14 +84,16 @@ std::optional<Outcome> badInputs(const Case& c, std::string_view scalar) {
   };
   std::vector<Tensor<T>> inputs = inputsFor<T>(c);
   inputs.push_back(Tensor<T>());
-  if (auto o = check(inputs, {"one input too many" + at, ErrorCode::InvalidArgument, countText(m + 1)})) {
+  if (auto o = check(inputs,
+                     {"one input too many" + at, ErrorCode::InvalidArgument, countText(m + 1)})) {
     return o;
   }
   inputs.pop_back();
   if (m == 0) return std::nullopt;
   const Tensor<T> last = inputs.back();
   inputs.pop_back();
-  if (auto o = check(inputs, {"one input too few" + at, ErrorCode::InvalidArgument, countText(m - 1)})) {
+  if (auto o =
+          check(inputs, {"one input too few" + at, ErrorCode::InvalidArgument, countText(m - 1)})) {
     return o;
   }
   inputs.push_back(last);
@@ -118,8 +121,10 @@ std::optional<Outcome> badSeedContexts(const Case& c, const Compiled<T>& compile
     if (auto o = expectError(engine, from)) return o;
     if (auto o = expectError(compiled.backwardDenseFromSeedCtx(seeds), ctx)) return o;
     if constexpr (std::is_same_v<T, Rational>) {
-      Result<SpecValues> spec = spec::denseGradient<Rational>(g, toValues(c.inputs), toValues(seeds));
-      return disagreement(engine, spec, from.request + ": backwardDenseFrom vs spec::denseGradient");
+      Result<SpecValues> spec =
+          spec::denseGradient<Rational>(g, toValues(c.inputs), toValues(seeds));
+      return disagreement(engine, spec,
+                          from.request + ": backwardDenseFrom vs spec::denseGradient");
     }
     return std::nullopt;
   };
@@ -128,23 +133,23 @@ std::optional<Outcome> badSeedContexts(const Case& c, const Compiled<T>& compile
            std::to_string(n) + ", got " + std::to_string(got);
   };
   auto ctxCountText = [&](size_t got) {
-    return "autograd: seed context has " + std::to_string(got) + " entries, expected |Γ| + |ss| = " +
-           std::to_string(n);
+    return "autograd: seed context has " + std::to_string(got) +
+           " entries, expected |Γ| + |ss| = " + std::to_string(n);
   };
   std::vector<Tensor<T>> seeds = seedsFor<T>(c);
   seeds.push_back(Tensor<T>());
-  if (auto o = check(seeds, {"one seed too many" + at, ErrorCode::InvalidArgument, lengthText(n + 1)},
-                     {"seed context one too long" + at, ErrorCode::InvalidArgument,
-                      ctxCountText(n + 1)})) {
+  if (auto o = check(
+          seeds, {"one seed too many" + at, ErrorCode::InvalidArgument, lengthText(n + 1)},
+          {"seed context one too long" + at, ErrorCode::InvalidArgument, ctxCountText(n + 1)})) {
     return o;
   }
   seeds.pop_back();
   if (n == 0) return std::nullopt;
   const Tensor<T> last = seeds.back();
   seeds.pop_back();
-  if (auto o = check(seeds, {"one seed too few" + at, ErrorCode::InvalidArgument, lengthText(n - 1)},
-                     {"seed context one too short" + at, ErrorCode::InvalidArgument,
-                      ctxCountText(n - 1)})) {
+  if (auto o = check(
+          seeds, {"one seed too few" + at, ErrorCode::InvalidArgument, lengthText(n - 1)},
+          {"seed context one too short" + at, ErrorCode::InvalidArgument, ctxCountText(n - 1)})) {
     return o;
   }
   seeds.push_back(last);
@@ -153,17 +158,17 @@ std::optional<Outcome> badSeedContexts(const Case& c, const Compiled<T>& compile
   const Shape wrong = otherShape(expected);
   seeds[k] = Tensor<T>(wrong);
   const auto node = static_cast<int64_t>(k);
-  return check(seeds,
-               {"seed %" + std::to_string(k) + " of shape " + wrong.str() + at,
-                ErrorCode::ShapeMismatch,
-                "autograd: gradient array has wrong shape for node %" + std::to_string(k) +
-                    ": expected " + expected.str() + ", got " + wrong.str(),
-                node},
-               {"seed context entry %" + std::to_string(k) + " of shape " + wrong.str() + at,
-                ErrorCode::ShapeMismatch,
-                "autograd: seed context entry %" + std::to_string(k) + " has shape " + wrong.str() +
-                    ", expected " + expected.str(),
-                node});
+  return check(
+      seeds,
+      {"seed %" + std::to_string(k) + " of shape " + wrong.str() + at, ErrorCode::ShapeMismatch,
+       "autograd: gradient array has wrong shape for node %" + std::to_string(k) + ": expected " +
+           expected.str() + ", got " + wrong.str(),
+       node},
+      {"seed context entry %" + std::to_string(k) + " of shape " + wrong.str() + at,
+       ErrorCode::ShapeMismatch,
+       "autograd: seed context entry %" + std::to_string(k) + " has shape " + wrong.str() +
+           ", expected " + expected.str(),
+       node});
 }
 
 // Out-of-range output ids and wrong seed shapes to backwardDenseAll (and, at the exact scalar,
@@ -184,8 +189,9 @@ std::optional<Outcome> badOutputs(const Case& c, const Compiled<T>& compiled,
     return std::nullopt;
   };
   for (size_t o : {n, n + 1 + c.outId % 3, SIZE_MAX}) {
-    if (auto out = check(o, Tensor<T>(), {"output id " + std::to_string(o) + at, ErrorCode::InvalidId,
-                                          "autograd: invalid output id " + std::to_string(o)})) {
+    if (auto out = check(o, Tensor<T>(),
+                         {"output id " + std::to_string(o) + at, ErrorCode::InvalidId,
+                          "autograd: invalid output id " + std::to_string(o)})) {
       return out;
     }
   }
@@ -193,12 +199,13 @@ std::optional<Outcome> badOutputs(const Case& c, const Compiled<T>& compiled,
     const size_t o = c.outId < n ? c.outId : n - 1;
     const Shape& expected = g.shapeOf(static_cast<ValueId>(o));
     const Shape wrong = otherShape(expected);
-    if (auto out = check(o, Tensor<T>(wrong),
-                         {"seed of shape " + wrong.str() + " at output %" + std::to_string(o) + at,
-                          ErrorCode::ShapeMismatch,
-                          "autograd: seed gradient shape mismatch for output %" + std::to_string(o) +
-                              ": expected " + expected.str() + ", got " + wrong.str(),
-                          static_cast<int64_t>(o)})) {
+    if (auto out =
+            check(o, Tensor<T>(wrong),
+                  {"seed of shape " + wrong.str() + " at output %" + std::to_string(o) + at,
+                   ErrorCode::ShapeMismatch,
+                   "autograd: seed gradient shape mismatch for output %" + std::to_string(o) +
+                       ": expected " + expected.str() + ", got " + wrong.str(),
+                   static_cast<int64_t>(o)})) {
       return out;
     }
   }
@@ -208,10 +215,10 @@ std::optional<Outcome> badOutputs(const Case& c, const Compiled<T>& compiled,
                                     ErrorCode::NoOutput, "compiled graph has no output node"});
   }
   if (!g.shapeOf(static_cast<ValueId>(n - 1)).isScalar()) {
-    return expectError(fromOutput, {"backwardDenseAllFromOutput of a non-scalar output" + at,
-                                    ErrorCode::ShapeMismatch,
-                                    "autograd: seed gradient shape mismatch for output %" +
-                                        std::to_string(n - 1)});
+    return expectError(
+        fromOutput,
+        {"backwardDenseAllFromOutput of a non-scalar output" + at, ErrorCode::ShapeMismatch,
+         "autograd: seed gradient shape mismatch for output %" + std::to_string(n - 1)});
   }
   return std::nullopt;
 }
@@ -240,31 +247,53 @@ std::vector<BadNode> badNodesAt(const Graph& g, ValueId id) {
   const std::string at = "%" + std::to_string(id);
   std::vector<BadNode> bad;
   const std::string forward = "is not defined before " + at + " (forward reference";
-  bad.push_back({{"relu of itself at " + at, ErrorCode::InvalidId, forward, id}, Op::Relu, {id}, {}, {}});
+  bad.push_back(
+      {{"relu of itself at " + at, ErrorCode::InvalidId, forward, id}, Op::Relu, {id}, {}, {}});
   bad.push_back({{"relu of a later value at " + at, ErrorCode::InvalidId, forward, id},
-                 Op::Relu, {id + 3}, {}, {}});
+                 Op::Relu,
+                 {id + 3},
+                 {},
+                 {}});
   bad.push_back({{"add with no operands at " + at, ErrorCode::InvalidArgument,
                   "add takes 2 operand(s), got 0", id},
-                 Op::Add, {}, {}, {}});
+                 Op::Add,
+                 {},
+                 {},
+                 {}});
   if (id == 0) return bad;
   const ValueId last = id - 1;
   bad.push_back({{"add with one operand at " + at, ErrorCode::InvalidArgument,
                   "add takes 2 operand(s), got 1", id},
-                 Op::Add, {last}, {}, {}});
+                 Op::Add,
+                 {last},
+                 {},
+                 {}});
   bad.push_back({{"relu with two operands at " + at, ErrorCode::InvalidArgument,
                   "relu takes 1 operand(s), got 2", id},
-                 Op::Relu, {last, last}, {}, {}});
+                 Op::Relu,
+                 {last, last},
+                 {},
+                 {}});
   bad.push_back({{"reduceSum without its axis at " + at, ErrorCode::InvalidArgument,
                   "reduceSum takes 1 int attribute(s), got 0", id},
-                 Op::ReduceSum, {last}, {}, {}});
+                 Op::ReduceSum,
+                 {last},
+                 {},
+                 {}});
   bad.push_back({{"clamp with lo > hi at " + at, ErrorCode::InvalidArgument,
                   "clamp needs lo <= hi, got lo = 1, hi = -1", id},
-                 Op::Clamp, {last}, {}, {ExactLiteral(1), ExactLiteral(-1)}});
+                 Op::Clamp,
+                 {last},
+                 {},
+                 {ExactLiteral(1), ExactLiteral(-1)}});
   const Shape& s = g.shapeOf(last);
   if (s.rank() == 1) {
     bad.push_back({{"gatherScalar past the end at " + at, ErrorCode::IndexOutOfRange,
                     "'" + at + " = gatherScalar(", id},
-                   Op::GatherScalar, {last}, {s[0]}, {}});
+                   Op::GatherScalar,
+                   {last},
+                   {s[0]},
+                   {}});
   }
   return bad;
 }
@@ -278,7 +307,8 @@ std::optional<Outcome> malformedNodes(const Case& c) {
   for (size_t k = 0; k <= g.numNodes(); ++k) {
     if (k == position) {
       for (const BadNode& bad : badNodesAt(g, static_cast<ValueId>(g.numInputs() + k))) {
-        if (auto o = expectError(b.addNode(bad.op, bad.parents, bad.ints, bad.lits), bad.expected)) {
+        if (auto o =
+                expectError(b.addNode(bad.op, bad.parents, bad.ints, bad.lits), bad.expected)) {
           return o;
         }
       }
@@ -289,14 +319,16 @@ std::optional<Outcome> malformedNodes(const Case& c) {
     Result<Var> v = b.addNode(n.op, g.parents(n), g.ints(n), g.literals(n),
                               target ? std::optional<Shape>(n.shape) : std::nullopt);
     if (!v.ok()) {
-      return failWith({"bad-input", static_cast<int64_t>(g.numInputs() + k), "", describe(v.error()),
-                       "ok", "re-adding a node of a valid graph after refused requests"},
-                      "a refused request left the builder unable to add a valid node");
+      return failWith(
+          {"bad-input", static_cast<int64_t>(g.numInputs() + k), "", describe(v.error()), "ok",
+           "re-adding a node of a valid graph after refused requests"},
+          "a refused request left the builder unable to add a valid node");
     }
   }
   Result<Graph> rebuilt = b.finish();
   if (!rebuilt.ok() || !sameGraph(rebuilt.value(), g)) {
-    return failWith({"bad-input", -1, "", rebuilt.ok() ? printGraph(rebuilt.value()) : describe(rebuilt.error()),
+    return failWith({"bad-input", -1, "",
+                     rebuilt.ok() ? printGraph(rebuilt.value()) : describe(rebuilt.error()),
                      printGraph(g), "the graph rebuilt around refused requests"},
                     "refused requests changed the graph");
   }
@@ -306,6 +338,9 @@ std::optional<Outcome> malformedNodes(const Case& c) {
 }  // namespace
 
 Outcome checkBadInput(const Case& c) {
+  // The case's own (valid) request first: the engine errors iff the spec does, identically.
+  ExactForward fw = runExactForward(c, OnBothFail::Pass);
+  if (fw.settled && !fw.settled->passed()) return *fw.settled;
   if (auto o = badRequestsAt<Rational>(c, "exact")) return *o;
   if (auto o = badRequestsAt<double>(c, "double")) return *o;
   if (auto o = malformedNodes(c)) return *o;

@@ -10,7 +10,8 @@ namespace {
 Rational innerProduct(const SpecValues& xs, std::span<const Tensor<Rational>> ys, size_t count) {
   Rational sum;
   for (size_t j = 0; j < count; ++j) {
-    for (int64_t k = 0; k < ys[j].numel(); ++k) sum += xs[j].data[static_cast<size_t>(k)] * ys[j][k];
+    for (int64_t k = 0; k < ys[j].numel(); ++k)
+      sum += xs[j].data[static_cast<size_t>(k)] * ys[j][k];
   }
   return sum;
 }
@@ -29,8 +30,9 @@ std::vector<Tensor<Rational>> combination(const Rational& a, std::span<const Ten
 
 // A sweep that must succeed: the case's seeds are laid out for the graph.
 std::optional<Outcome> sweepFailed(const Error& e, std::string_view sweep) {
-  return failWith({"error", e.node, "", describe(e), "ok", std::string(sweep) + " with valid seeds"},
-                  std::string(sweep) + " fails on valid seeds");
+  return failWith(
+      {"error", e.node, "", describe(e), "ok", std::string(sweep) + " with valid seeds"},
+      std::string(sweep) + " fails on valid seeds");
 }
 
 // Gradients the graph's edges cannot reach: o itself, then the parents of reached nodes through
@@ -155,9 +157,10 @@ Outcome checkAllVsFrom(const Case& c) {
     const TensorView<Rational> v = all.value()[id];
     for (int64_t k = 0; k < v.numel(); ++k) {
       if (!v[k].isZero()) {
-        return failWith({"gradient", static_cast<int64_t>(id), v.shape.indexText(k), v[k].str(), "0",
-                         "%" + std::to_string(id) + " is not an ancestor of %" + std::to_string(o)},
-                        "a non-ancestor of the output has a non-zero gradient");
+        return failWith(
+            {"gradient", static_cast<int64_t>(id), v.shape.indexText(k), v[k].str(), "0",
+             "%" + std::to_string(id) + " is not an ancestor of %" + std::to_string(o)},
+            "a non-ancestor of the output has a non-zero gradient");
       }
     }
   }

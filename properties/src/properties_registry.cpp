@@ -1,8 +1,8 @@
 // The property table (ids, scalar types, statements, check functions) and failure reports.
 #include <array>
 
-#include "verigrad/oracle/mismatch.hpp"
 #include "property_checks.hpp"
+#include "verigrad/oracle/mismatch.hpp"
 
 namespace verigrad::props {
 namespace {
@@ -24,8 +24,8 @@ constexpr std::array<Property, 10> kProperties{{
     {"backward-spec", "exact",
      "backwardDenseFrom(s) equals spec::denseGradient(s) exactly for a random full seed context s",
      &checkBackwardSpec},
-    {"vjp-linearity", "exact",
-     "B(a s1 + b s2) = a B(s1) + b B(s2) exactly, B = backwardDenseFrom", &checkVjpLinearity},
+    {"vjp-linearity", "exact", "B(a s1 + b s2) = a B(s1) + b B(s2) exactly, B = backwardDenseFrom",
+     &checkVjpLinearity},
     {"adjoint", "exact",
      "Σ_{j∈Γ++ss} <spec::jvp(dx)_j, s_j> = Σ_{i∈Γ} <dx_i, backwardDenseFrom(s)_i> exactly",
      &checkAdjoint},
@@ -49,9 +49,12 @@ constexpr std::array<Property, 10> kProperties{{
 
 std::string_view statusName(Outcome::Status s) {
   switch (s) {
-    case Outcome::Status::Pass: return "pass";
-    case Outcome::Status::Fail: return "FAIL";
-    case Outcome::Status::Discard: return "discard";
+    case Outcome::Status::Pass:
+      return "pass";
+    case Outcome::Status::Fail:
+      return "FAIL";
+    case Outcome::Status::Discard:
+      return "discard";
   }
   return "?";
 }

@@ -1,8 +1,8 @@
 // The structural properties: `layout` (the value context is Γ ++ ss and inputs pass through) and
 // `out-id` (tape size and checkedOutId).
-#include "verigrad/graph_text.hpp"
 #include "property_checks.hpp"
 #include "property_support.hpp"
+#include "verigrad/graph_text.hpp"
 
 namespace verigrad::props::detail {
 namespace {
@@ -21,8 +21,7 @@ std::optional<oracle::Mismatch> contextLayout(const Graph& g, const Context<T>& 
   const std::string at = " (" + std::string(scalar) + ")";
   if (values.size() != g.numValues()) {
     return layoutMismatch(-1, std::to_string(values.size()) + " values",
-                          std::to_string(g.numValues()) + " values (|Γ|+|ss|)",
-                          "value count" + at);
+                          std::to_string(g.numValues()) + " values (|Γ|+|ss|)", "value count" + at);
   }
   if (!sameGraph(values.graph(), g)) {
     return layoutMismatch(-1, "another graph", "the compiled graph",
@@ -44,8 +43,11 @@ std::optional<oracle::Mismatch> contextLayout(const Graph& g, const Context<T>& 
     const TensorView<T> v = values[i];
     for (int64_t k = 0; k < v.numel(); ++k) {
       if (!identical(v[k], inputs[i][k])) {
-        return oracle::Mismatch{"layout", static_cast<int64_t>(i), v.shape.indexText(k),
-                                elementText(v[k]), elementText(inputs[i][k]),
+        return oracle::Mismatch{"layout",
+                                static_cast<int64_t>(i),
+                                v.shape.indexText(k),
+                                elementText(v[k]),
+                                elementText(inputs[i][k]),
                                 "input did not pass through unchanged" + at};
       }
     }

@@ -87,8 +87,8 @@ std::string_view scalarName<float>() {
 }
 
 std::string describe(const Error& e) {
-  return std::string(errorCodeName(e.code)) + (e.node >= 0 ? " at %" + std::to_string(e.node) : "") +
-         ": " + e.message;
+  return std::string(errorCodeName(e.code)) +
+         (e.node >= 0 ? " at %" + std::to_string(e.node) : "") + ": " + e.message;
 }
 
 std::string elementText(const Rational& x) { return x.str(); }

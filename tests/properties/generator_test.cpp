@@ -17,23 +17,28 @@ namespace {
 
 // Any choice bytes at all, any length: the interpreter must cope with every list.
 rc::Gen<std::vector<Choice>> anyChoices() {
-  return rc::gen::container<std::vector<Choice>>(rc::gen::map(
-      rc::gen::container<std::vector<uint8_t>>(12, rc::gen::arbitrary<uint8_t>()),
-      [](const std::vector<uint8_t>& b) {
-        Choice c;
-        c.op = b[0];
-        c.operand = {b[1], b[2], b[3]};
-        c.dim = {b[4], b[5], b[6]};
-        c.attr = b[7];
-        c.aux = b[8];
-        c.lit = {b[9], b[10], b[11]};
-        return c;
-      }));
+  return rc::gen::container<std::vector<Choice>>(
+      rc::gen::map(rc::gen::container<std::vector<uint8_t>>(12 + 4 * Choice::kDataPicks,
+                                                            rc::gen::arbitrary<uint8_t>()),
+                   [](const std::vector<uint8_t>& b) {
+                     Choice c;
+                     c.op = b[0];
+                     c.operand = {b[1], b[2], b[3]};
+                     c.dim = {b[4], b[5], b[6]};
+                     c.attr = b[7];
+                     c.aux = b[8];
+                     c.lit = {b[9], b[10], b[11]};
+                     size_t k = 12;
+                     for (Choice::DataPicks* role : {&c.value, &c.seedA, &c.seedB, &c.tangent}) {
+                       for (uint8_t& pick : *role) pick = b[k++];
+                     }
+                     return c;
+                   }));
 }
 
-// Every invariant the interpreter promises about a skeleton.
-void assertValidSkeleton(const Skeleton& sk, size_t choices, const GenConfig& cfg) {
-  const Graph& g = sk.graph;
+// Every invariant the interpreter promises about its result.
+void assertValidInterpretation(const Interpreted& sk, size_t choices, const GenConfig& cfg) {
+  const Graph& g = sk.c.graph;
   RC_ASSERT(sk.internalError.empty());
   RC_ASSERT(g.numNodes() + sk.skippedChoices == choices);
   RC_ASSERT(!oracle::compareDeclaredShapes(g).has_value());
@@ -50,21 +55,8 @@ void assertValidSkeleton(const Skeleton& sk, size_t choices, const GenConfig& cf
   Result<GraphText> reparsed = parseGraphText(printGraph(g));
   RC_ASSERT(reparsed.ok());
   RC_ASSERT(sameGraph(reparsed->graph, g));
-}
-
-RC_GTEST_PROP(Generators, any_choice_list_gives_a_valid_graph, ()) {
-  const GenConfig cfg;
-  const std::vector<Choice> choices = *anyChoices();
-  assertValidSkeleton(interpretChoices(choices, cfg), choices.size(), cfg);
-}
-
-RC_GTEST_PROP(Generators, generated_cases_are_laid_out_for_their_graph, ()) {
-  const GenConfig cfg;
-  const std::vector<Choice> choices = *genChoices(cfg);
-  const Skeleton sk = interpretChoices(choices, cfg);
-  assertValidSkeleton(sk, choices.size(), cfg);
-  const Case c = assembleCase(sk, *genDataPicks(sk));
-  const Graph& g = c.graph;
+  // The data is laid out for the graph.
+  const Case& c = sk.c;
   RC_ASSERT(c.inputs.size() == g.numInputs());
   RC_ASSERT(c.tangents.size() == g.numInputs());
   RC_ASSERT(c.seedsA.size() == g.numValues());
@@ -83,28 +75,66 @@ RC_GTEST_PROP(Generators, generated_cases_are_laid_out_for_their_graph, ()) {
   RC_ASSERT(g.numValues() == 0 || c.outId < g.numValues());
 }
 
-TEST(Generators, MissingPicksGiveZerosAndTheOutput) {
+RC_GTEST_PROP(Generators, any_choice_list_gives_a_valid_graph, ()) {
+  const GenConfig cfg;
+  const std::vector<Choice> choices = *anyChoices();
+  const CasePicks picks{*rc::gen::arbitrary<uint8_t>(), *rc::gen::arbitrary<uint8_t>(),
+                        *rc::gen::arbitrary<uint8_t>()};
+  assertValidInterpretation(interpret(choices, picks, cfg), choices.size(), cfg);
+}
+
+RC_GTEST_PROP(Generators, generated_choices_give_a_valid_case, ()) {
+  const GenConfig cfg;
+  const std::vector<Choice> choices = *genChoices(cfg);
+  assertValidInterpretation(interpret(choices, *genCasePicks(), cfg), choices.size(), cfg);
+}
+
+RC_GTEST_PROP(Generators, shapes_have_rank_at_most_three_and_small_dims, ()) {
+  const Shape s = *genShape();
+  RC_ASSERT(s.rank() <= 3);
+  for (int64_t d : s.dims()) RC_ASSERT(d >= 0 && d <= 4);
+}
+
+TEST(Generators, ZeroPicksGiveZerosAndTheOutput) {
   Choice add;
   add.op = static_cast<uint8_t>(Op::Add);
-  const Skeleton sk = interpretChoices({add}, GenConfig{});
-  ASSERT_TRUE(sk.internalError.empty()) << sk.internalError;
-  ASSERT_EQ(sk.graph.numNodes(), 1u);
-  const Case c = assembleCase(sk, DataPicks{});
-  EXPECT_EQ(c.outId, sk.graph.numValues() - 1);
-  for (const auto& t : c.inputs) {
-    for (const Rational& x : t.span()) EXPECT_TRUE(x.isZero());
+  const Interpreted r = interpret({add}, CasePicks{}, GenConfig{});
+  ASSERT_TRUE(r.internalError.empty()) << r.internalError;
+  ASSERT_EQ(r.c.graph.numNodes(), 1u);
+  EXPECT_EQ(r.c.outId, r.c.graph.numValues() - 1);
+  for (const auto* ts : {&r.c.inputs, &r.c.seedsA, &r.c.seedsB, &r.c.tangents}) {
+    for (const auto& t : *ts) {
+      for (const Rational& x : t.span()) EXPECT_TRUE(x.isZero());
+    }
   }
-  EXPECT_TRUE(c.coeffA.isZero());
+  EXPECT_TRUE(r.c.coeffA.isZero());
+}
+
+// Removing a choice keeps the data of the values the other choices created.
+TEST(Generators, DataTravelsWithItsChoice) {
+  Choice first, second;
+  first.op = static_cast<uint8_t>(Op::Relu);
+  first.operand = {kFreshPick, 0, 0};
+  first.value = {1, 2, 3, 4, 5, 6, 7};
+  second.op = static_cast<uint8_t>(Op::Abs);
+  second.operand = {kFreshPick, 0, 0};
+  second.value = {9, 10, 11, 9, 10, 11, 9};
+  const Interpreted both = interpret({first, second}, CasePicks{}, GenConfig{});
+  const Interpreted alone = interpret({second}, CasePicks{}, GenConfig{});
+  ASSERT_EQ(both.c.inputs.size(), 2u);
+  ASSERT_EQ(alone.c.inputs.size(), 1u);
+  EXPECT_EQ(both.c.inputs[1][0], alone.c.inputs[0][0]);
+  EXPECT_EQ(alone.c.inputs[0][0], tableValue(9));
 }
 
 TEST(Generators, EveryOpIsReachableFromOneChoice) {
   for (Op op : allOps()) {
     Choice c;
     c.op = static_cast<uint8_t>(static_cast<int>(op));
-    const Skeleton sk = interpretChoices({c}, GenConfig{});
-    ASSERT_TRUE(sk.internalError.empty()) << opName(op) << ": " << sk.internalError;
-    ASSERT_EQ(sk.graph.numNodes(), 1u) << opName(op);
-    EXPECT_EQ(sk.graph.node(0).op, op);
+    const Interpreted r = interpret({c}, CasePicks{}, GenConfig{});
+    ASSERT_TRUE(r.internalError.empty()) << opName(op) << ": " << r.internalError;
+    ASSERT_EQ(r.c.graph.numNodes(), 1u) << opName(op);
+    EXPECT_EQ(r.c.graph.node(0).op, op);
   }
 }
 
@@ -117,7 +147,8 @@ struct ShrinkResult {
 };
 
 // RapidCheck's strategy: take the first shrink that still fails, repeat until none does.
-ShrinkResult shrinkWhile(rc::Shrinkable<Case> current, const std::function<bool(const Case&)>& fails) {
+ShrinkResult shrinkWhile(rc::Shrinkable<Case> current,
+                         const std::function<bool(const Case&)>& fails) {
   ShrinkResult r;
   for (bool progressed = true; progressed && r.steps < 5000;) {
     progressed = false;
@@ -149,9 +180,8 @@ rc::Shrinkable<Case> firstCase(const std::function<bool(const Case&)>& wanted) {
 
 TEST(Shrinking, AFailureNeedingAMatmulShrinksToOneMatmulOfSmallZeros) {
   auto fails = [](const Case& c) { return hasOp(c, Op::Matmul); };
-  rc::Shrinkable<Case> start = firstCase([&](const Case& c) {
-    return fails(c) && c.graph.numNodes() >= 10;
-  });
+  rc::Shrinkable<Case> start =
+      firstCase([&](const Case& c) { return fails(c) && c.graph.numNodes() >= 10; });
   const ShrinkResult r = shrinkWhile(start, fails);
   EXPECT_TRUE(r.everyStepValid);
   const Graph& g = r.minimal.graph;
@@ -233,10 +263,10 @@ TEST(Distribution, ValuesFavourZerosTiesAndSometimesDivideByZero) {
   }
   std::cout << "zeros " << zeros << "/" << elements << ", inputs with ties " << tiedInputs << "/"
             << inputsWithTwo << ", cases with a division by zero " << domainErrors << "/100\n";
-  EXPECT_GT(zeros * 10, elements);              // more than 1 in 10 elements is 0
-  EXPECT_GT(tiedInputs * 3, inputsWithTwo);      // more than 1 in 3 inputs has a tie
-  EXPECT_GE(domainErrors, 1u);                   // zero divisors happen...
-  EXPECT_LE(domainErrors, 15u);                  // ...but rarely
+  EXPECT_GT(zeros * 10, elements);           // more than 1 in 10 elements is 0
+  EXPECT_GT(tiedInputs * 3, inputsWithTwo);  // more than 1 in 3 inputs has a tie
+  EXPECT_GE(domainErrors, 1u);               // zero divisors happen...
+  EXPECT_LE(domainErrors, 15u);              // ...but rarely
 }
 
 TEST(Distribution, ShapesCoverRanksZeroToThreeAndEmptyDims) {

@@ -35,8 +35,8 @@ TEST(PropertyTable, EveryPropertyHasItsGoogleTest) {
       const ::testing::TestSuite& suite = *unit.GetTestSuite(s);
       for (int t = 0; t < suite.total_test_count(); ++t) {
         const ::testing::TestInfo& info = *suite.GetTestInfo(t);
-        found = found || std::string(info.test_suite_name()) + "/" + info.name() ==
-                             rapidcheckTestId(p.id);
+        found = found ||
+                std::string(info.test_suite_name()) + "/" + info.name() == rapidcheckTestId(p.id);
       }
     }
     EXPECT_TRUE(found) << "no GoogleTest " << rapidcheckTestId(p.id) << " for property " << p.id;

@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "numel_lemmas.hpp"
 #include "query.hpp"
 #include "theorems_internal.hpp"
 #include "verigrad/smt/translate.hpp"
@@ -168,6 +169,7 @@ bool account(TheoremResult& out, const QueryResult& q) {
 // [0, 2^16), narrowed to a 16-bit variable; else a free int64. Returned as the list of
 // attribute-choice lists to check, one per combination of axis values.
 std::optional<std::vector<std::vector<AttrChoice>>> attrChoices(const OpModel& m,
+                                                                const z3::expr& lemmas,
                                                                 const Options& o,
                                                                 TheoremResult& out) {
   std::vector<std::vector<AttrChoice>> combos(1);
@@ -177,8 +179,10 @@ std::optional<std::vector<std::vector<AttrChoice>>> attrChoices(const OpModel& m
     auto confined = [&](int64_t hi) -> std::optional<bool> {
       QueryOptions q;
       q.timeoutMs = o.timeoutMs;
+      // The row's binding and constraints alone (without its output checks) confine the
+      // attribute: a stronger statement than needed, and a smaller query.
       const QueryResult r = detail::prove(
-          m.domain && m.forward->ok(),
+          m.domain && lemmas && m.forward->bound && m.forward->holds,
           z3::sle(c.bv_val(0, kWordBits), v) && z3::sle(v, c.bv_val(hi, kWordBits)), q);
       if (!account(out, r)) return std::nullopt;
       return r.verdict == Verdict::Proved;
@@ -205,21 +209,45 @@ std::optional<std::vector<std::vector<AttrChoice>>> attrChoices(const OpModel& m
   return combos;
 }
 
-// Checks one instance's obligations; false once the theorem is decided against.
-bool checkInstance(Translator& t, const OpModel& m, const OpRules& rules, const Options& o,
+// Checks one instance's obligations; false once the theorem is decided against. Each obligation
+// is first tried on the instance built with abstract product chains plus their lemmas (an unsat
+// answer is already a proof); only when that finds a model or gives up is it re-checked on the
+// exact instance, which decides.
+bool checkInstance(Translator& t, const OpRules& rules, const RankChoice& choice,
+                   const std::vector<AttrChoice>& attrs, const Options& o,
                    const MakeObligations& make, TheoremResult& out) {
-  for (Obligation& ob : make(t, m)) {
+  t.setAbstractNumel(true);
+  t.clearNumelApps();
+  const std::unique_ptr<OpModel> fast =
+      buildOpModel(t, rules.op, *rules.row, rules.recipes, choice, o.maxDim, attrs);
+  const std::vector<Obligation> obligations = make(t, *fast);
+  const z3::expr lemmas = detail::numelLemmas(t, o, out);
+  t.setAbstractNumel(false);
+  if (fast->forward->structural() || fast->forward->ok().is_false()) return true;
+  std::unique_ptr<OpModel> exact;
+  std::vector<Obligation> exactObligations;
+  for (size_t i = 0; i < obligations.size(); ++i) {
     QueryOptions q;
     q.timeoutMs = o.timeoutMs;
+    QueryResult r =
+        detail::prove(fast->domain && lemmas && obligations[i].hyps, obligations[i].goal, q);
+    ++out.queries;
+    out.seconds += r.seconds;
+    if (r.verdict == Verdict::Proved) continue;
+    if (!exact) {
+      exact = buildOpModel(t, rules.op, *rules.row, rules.recipes, choice, o.maxDim, attrs);
+      exactObligations = make(t, *exact);
+    }
+    const Obligation& ob = exactObligations[i];
     if (o.smallCounterexamples) {
-      q.shrink = m.variables();
+      q.shrink = exact->variables();
       q.shrink.insert(q.shrink.end(), ob.shrink.begin(), ob.shrink.end());
     }
-    const QueryResult r = detail::prove(m.domain && ob.hyps, ob.goal, q);
+    r = detail::prove(exact->domain && ob.hyps, ob.goal, q);
     if (!account(out, r)) return false;
     if (r.verdict == Verdict::Refuted) {
       out.status = TheoremStatus::Failed;
-      out.counterexample = describe(m, *rules.row, *r.model) + ": " + ob.explain(*r.model);
+      out.counterexample = describe(*exact, *rules.row, *r.model) + ": " + ob.explain(*r.model);
       return false;
     }
   }
@@ -234,19 +262,17 @@ void runOpTheorem(const OpRules& rules, const Options& o, const MakeObligations&
   const bool takesTarget = rules.row->text.find("@shape") != std::string::npos;
   for (const RankChoice& choice : rankChoices(*rules.row, takesTarget, o.maxRank)) {
     Translator t(c);
-    std::unique_ptr<OpModel> base =
+    t.setAbstractNumel(true);  // the attribute queries are proofs only
+    const std::unique_ptr<OpModel> base =
         buildOpModel(t, rules.op, *rules.row, rules.recipes, choice, o.maxDim);
+    const z3::expr lemmas = detail::numelLemmas(t, o, out);
+    t.setAbstractNumel(false);
     if (base->forward->structural() || base->forward->ok().is_false()) continue;
-    const auto combos = attrChoices(*base, o, out);
+    const auto combos = attrChoices(*base, lemmas, o, out);
     if (!combos) return;
     for (const std::vector<AttrChoice>& attrs : *combos) {
-      std::unique_ptr<OpModel> model =
-          attrs.empty() ? std::move(base)
-                        : buildOpModel(t, rules.op, *rules.row, rules.recipes, choice, o.maxDim,
-                                       attrs);
-      if (model->forward->structural() || model->forward->ok().is_false()) continue;
       ++instances;
-      if (!checkInstance(t, *model, rules, o, make, out)) return;
+      if (!checkInstance(t, rules, choice, attrs, o, make, out)) return;
     }
   }
   if (instances == 0) {

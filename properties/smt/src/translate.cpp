@@ -167,20 +167,25 @@ SymInt Translator::arithmetic(Kind kind, const z3::expr& a, const z3::expr& b) {
   }
 }
 
-SymInt Translator::checkedNumel(std::span<const z3::expr> dims) {
-  std::vector<int64_t> values;
-  for (const z3::expr& d : dims) {
-    int64_t v = 0;
-    if (!wordValue(d, v)) break;
-    values.push_back(v);
-  }
-  if (values.size() == dims.size()) {
-    Result<int64_t> n = Shape::checkedNumel(values);
-    return {word(n.ok() ? n.value() : 0), truth(n.ok())};
-  }
-  // A zero extent anywhere makes the product 0 before any overflow check (as checkedNumel).
-  z3::expr anyZero = truth(false);
-  for (const z3::expr& d : dims) anyZero = disj(anyZero, same(d, word(0)));
+namespace {
+
+// Extents derived from dims (n + m, n - start - len, ...) are small in every model that matters,
+// but their 64-bit form hides that from bit-blasting, and a 64-bit multiplier whose operands are
+// not visibly small makes product bounds intractable. Products of terms up to kNarrowBits wide
+// (zero-extended, high bits constant) stay cheap.
+constexpr unsigned kNarrowBits = 20;
+
+bool visiblyNarrow(const z3::expr& d) {
+  uint64_t v = 0;
+  if (d.is_numeral() && d.is_numeral_u64(v)) return v < (uint64_t{1} << kNarrowBits);
+  return d.is_app() && d.decl().decl_kind() == Z3_OP_ZERO_EXT &&
+         d.arg(0).get_sort().bv_size() <= kNarrowBits;
+}
+
+}  // namespace
+
+// The partial products of non-negative factors, each checked against 2^62 as checkedNumel does.
+SymInt Translator::numelChain(std::span<const z3::expr> dims) {
   z3::expr product = word(1);
   z3::expr fits = truth(true);
   bool first = true;
@@ -193,7 +198,64 @@ SymInt Translator::checkedNumel(std::span<const z3::expr> dims) {
     product = next;
     first = false;
   }
-  return {pick(anyZero, word(0), product), disj(anyZero, fits)};
+  return {product, fits};
+}
+
+SymInt Translator::exactChain(std::span<const z3::expr> dims) {
+  if (std::all_of(dims.begin(), dims.end(), visiblyNarrow)) return numelChain(dims);
+  // The same function written twice: on kNarrowBits-wide copies of the dims where every dim fits
+  // (then each copy equals its dim, so both chains agree), on the dims themselves otherwise.
+  z3::expr small = truth(true);
+  std::vector<z3::expr> narrow;
+  for (const z3::expr& d : dims) {
+    if (visiblyNarrow(d)) {
+      narrow.push_back(d);
+      continue;
+    }
+    small = conj(small, z3::ule(d, word((int64_t{1} << kNarrowBits) - 1)));
+    narrow.push_back(z3::zext(d.extract(kNarrowBits - 1, 0), kWordBits - kNarrowBits));
+  }
+  const SymInt a = numelChain(narrow), b = numelChain(dims);
+  return {pick(small, a.value, b.value), pick(small, a.defined, b.defined)};
+}
+
+SymInt Translator::abstractChain(std::vector<z3::expr> dims) {
+  const auto rank = static_cast<unsigned>(dims.size());
+  z3::sort_vector domain(c_);
+  for (unsigned i = 0; i < rank; ++i) domain.push_back(c_.bv_sort(kWordBits));
+  const std::string r = std::to_string(rank);
+  const z3::func_decl product = c_.function(("numel_" + r).c_str(), domain, c_.bv_sort(kWordBits));
+  const z3::func_decl fits = c_.function(("fits_" + r).c_str(), domain, c_.bool_sort());
+  z3::expr_vector args(c_);
+  for (const z3::expr& d : dims) args.push_back(d);
+  NumelApp app{std::move(dims), product(args), fits(args)};
+  const SymInt out{app.product, app.fits};
+  numelApps_.push_back(std::move(app));
+  return out;
+}
+
+SymInt Translator::checkedNumel(std::span<const z3::expr> dims) {
+  std::vector<int64_t> values;
+  for (const z3::expr& d : dims) {
+    int64_t v = 0;
+    if (!wordValue(d, v)) break;
+    values.push_back(v);
+  }
+  if (values.size() == dims.size()) {
+    Result<int64_t> n = Shape::checkedNumel(values);
+    return {word(n.ok() ? n.value() : 0), truth(n.ok())};
+  }
+  // A zero extent anywhere makes the product 0 before any overflow check (as checkedNumel); a
+  // literal 1 changes no partial product's value or check, so it is left out.
+  z3::expr anyZero = truth(false);
+  std::vector<z3::expr> factors;
+  for (const z3::expr& d : dims) {
+    anyZero = disj(anyZero, same(d, word(0)));
+    int64_t v = 0;
+    if (!(wordValue(d, v) && v == 1)) factors.push_back(d);
+  }
+  const SymInt chain = abstractNumel_ ? abstractChain(std::move(factors)) : exactChain(factors);
+  return {pick(anyZero, word(0), chain.value), disj(anyZero, chain.defined)};
 }
 
 SymShape Translator::makeShape(std::vector<z3::expr> dims, z3::expr defined) {

@@ -8,13 +8,13 @@
 // need RapidCheck.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <array>
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <rapidcheck.h>
 
 #include "verigrad/props/case.hpp"
 
@@ -53,7 +53,8 @@ struct Choice {
   uint8_t attr = 0;                  // rank of fresh inputs, axis, index, start, prepended axes
   uint8_t aux = 0;                   // len, index count, "allow a zero divisor", "lo == hi"
   std::array<uint8_t, 3> lit{};      // scale c, clamp lo/hi (value-table picks), Nat indices
-  // Value-table picks, element k of the q-th value this choice creates taking pick (k + 3q) mod 7:
+  // Value-table picks; element k of the choice's q-th fresh input takes pick (k + 3q) mod 7, and
+  // element k of its node (seeds) pick k mod 7:
   DataPicks value{};    // fresh input elements and const payloads
   DataPicks seedA{};    // seedsA of the created values
   DataPicks seedB{};    // seedsB of the created values

@@ -91,6 +91,27 @@ class Translator {
   Translator& operator=(const Translator&) = delete;
 
   z3::context& ctx() { return c_; }
+
+  // Proof acceleration, sound for proofs only. Bit-blasting a product of dims is cheap when the
+  // factors are visibly small and the bound is syntactic, but relating two different products
+  // (a monotonicity argument) is intractable for SAT. In abstract mode the product chain of
+  // checkedNumel is an uninterpreted function of its dims (numel_r, fits_r: equal dims give equal
+  // results, by congruence), constrained only by lemmas that are true of the exact chain (see
+  // numel_lemmas.hpp). Replacing a function by a less constrained one only adds models: an unsat
+  // answer proves the statement about the exact terms; a sat answer must be re-checked exactly.
+  void setAbstractNumel(bool on) { abstractNumel_ = on; }
+  bool abstractNumel() const { return abstractNumel_; }
+  // Every product chain made in abstract mode since the last clear (for lemma instances).
+  struct NumelApp {
+    std::vector<z3::expr> dims;  // without literal 1 factors; rank >= 1
+    z3::expr product;            // numel_r(dims)
+    z3::expr fits;               // fits_r(dims): every partial product in [0, 2^62]
+  };
+  const std::vector<NumelApp>& numelApps() const { return numelApps_; }
+  void clearNumelApps() { numelApps_.clear(); }
+  // The exact chain: every partial product of non-negative factors in [0, 2^62] (`defined`,
+  // without the zero short-cut) and the product (`value`).
+  SymInt exactChain(std::span<const z3::expr> dims);
   z3::expr word(int64_t v);
   z3::expr truth(bool b) { return c_.bool_val(b); }
   // A fresh symbolic dim: a kDimBits variable zero-extended to a word.
@@ -129,6 +150,8 @@ class Translator {
   z3::expr sameDims(std::span<const z3::expr> a, std::span<const z3::expr> b);
 
  private:
+  SymInt numelChain(std::span<const z3::expr> dims);
+  SymInt abstractChain(std::vector<z3::expr> dims);
   SymShape applyRecipeExpr(const rules::RecipeExpr& e, const RowApp& fwd, const SymShape& g);
   SymInt intAttr(const Scope& scope, const std::string& name);
   SymInt attrCount(const Scope& scope, const std::string& name);
@@ -136,6 +159,8 @@ class Translator {
   bool bindOperand(RowApp& app, size_t k);  // false: a structural failure
 
   z3::context& c_;
+  bool abstractNumel_ = false;
+  std::vector<NumelApp> numelApps_;
 };
 
 // ---- per-op symbolic models (shared by the theorems and the faithfulness check, so the
