@@ -1,24 +1,19 @@
-// `verigrad check`: runs the named properties through RapidCheck with one seed, prints a table
-// (timings in their own column, dropped by --no-timing so a seed reproduces the table byte for
-// byte), per-op counts with the coverage minimum, and for each failure the shrunk case, saved.
+// `verigrad check`: parses the options, runs the selected properties through RapidCheck (each at
+// a seed derived from the run's seed), saves every failing evaluation, counts ops, runs the Z3
+// shape theorems, and hands the results to check_report.cpp.
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <iostream>
 #include <random>
-#include <sstream>
 
 #include "args.hpp"
 #include "case_file.hpp"
+#include "check_run.hpp"
 #include "commands.hpp"
-#include "op_counts.hpp"
-#include "output.hpp"
 #include "property_selection.hpp"
-#include "rc_adapter.hpp"
 
 namespace verigrad::cli {
 namespace {
@@ -36,7 +31,7 @@ constexpr std::string_view kDefaultSaveDir = "verigrad-failures";
 
 constexpr std::array kOptions = {
     OptionSpec{"--property", "", OptionSpec::Arity::Many, "NAME",
-               "run only these properties (default: all)"},
+               "run only these properties (default: all, and shape-theorems)"},
     OptionSpec{"--cases", "", OptionSpec::Arity::One, "N",
                "passing cases per property (default 100)"},
     OptionSpec{"--max-size", "", OptionSpec::Arity::One, "N",
@@ -51,59 +46,19 @@ constexpr std::array kOptions = {
 
 constexpr CommandSpec kSpec{
     "check", "", "run the property suite through RapidCheck (the main job)",
-    "Runs every property (or the ones named with --property) through RapidCheck with one seed,\n"
-    "then prints a table (property, scalar types, cases, discarded, result, time), the seed and\n"
-    "per-op counts over the generated cases. A full run (all properties, default case count and\n"
-    "size) also fails when an op of the catalogue was generated fewer than 10 times per 100\n"
-    "generated cases.\n"
+    "Runs every property (or the ones named with --property) through RapidCheck, each at a seed\n"
+    "derived from the run's seed, then the Z3 shape theorems (the row `shape-theorems`, when the\n"
+    "build has Z3). Prints a table (property, scalar types, cases, discarded, result, time), the\n"
+    "seed, per-op counts over the generated cases and each theorem with its status. A full run\n"
+    "(all properties, default --cases and --max-size) also fails when an op of the catalogue was\n"
+    "generated fewer than 10 times per 100 generated cases.\n"
+    "\n"
     "On a failure the shrunk counterexample is reported and saved as a case file in the save\n"
     "directory, with the seed, the RC_PARAMS reproduce string and the `verigrad replay` command\n"
-    "that replays it. RC_PARAMS=\"reproduce=...\" (from here or from the GoogleTest suite) "
-    "re-runs\n"
-    "only the failing property, straight to its minimal case. Progress goes to stderr when it is\n"
-    "a terminal. Exit status 1 on any failure.",
+    "that replays it. RC_PARAMS=\"reproduce=...\" (from here or from the GoogleTest suite)\n"
+    "re-runs only the failing property, straight to its minimal case. Progress goes to stderr\n"
+    "when it is a terminal. Exit status 1 on any failure.",
     kOptions};
-
-struct CheckOptions {
-  std::vector<const props::Property*> properties;
-  RcParams rc;
-  bool json = false;
-  bool timing = true;
-  std::filesystem::path saveDir;
-  bool fullDefaultRun = false;  // the op-coverage minimum applies
-  std::string program;          // how the user invoked us, for the commands we print
-};
-
-// The outcome of one property's run, for the table and the failure section.
-struct PropertyRow {
-  const props::Property* property = nullptr;
-  RcRun run;
-  double seconds = 0;
-  std::optional<props::Case> failingCase;  // the last failing evaluation: the shrunk minimum
-  std::optional<props::Outcome> failingOutcome;
-  std::string savedFile;  // empty when nothing failed or the save failed
-  std::string saveError;
-};
-
-bool failed(const RcRun& run) {
-  return run.verdict != RcRun::Verdict::Pass && run.verdict != RcRun::Verdict::Skipped;
-}
-
-std::string_view verdictName(RcRun::Verdict v) {
-  switch (v) {
-    case RcRun::Verdict::Pass:
-      return "pass";
-    case RcRun::Verdict::Fail:
-      return "FAIL";
-    case RcRun::Verdict::GaveUp:
-      return "GAVE UP";
-    case RcRun::Verdict::Error:
-      return "ERROR";
-    case RcRun::Verdict::Skipped:
-      return "skipped";
-  }
-  return "?";
-}
 
 // Progress on stderr, redrawn in place; only when stderr is a terminal, so logs and pipes stay
 // clean and stdout (the table) is never touched.
@@ -208,131 +163,24 @@ PropertyRow runOne(const props::Property& p, const CheckOptions& options, OpCoun
   return row;
 }
 
-std::string secondsNumber(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", s);
-  return buf;
-}
-std::string secondsText(double s) { return secondsNumber(s) + " s"; }
-
-std::string resultsTable(const std::vector<PropertyRow>& rows, bool timing) {
-  std::vector<std::string> header = {"property", "scalars", "cases", "discarded", "result"};
-  if (timing) header.push_back("time");
-  TextTable table(header);
-  for (const PropertyRow& r : rows) {
-    std::vector<std::string> row = {std::string(r.property->id), std::string(r.property->scalars),
-                                    std::to_string(r.run.passed), std::to_string(r.run.discarded),
-                                    std::string(verdictName(r.run.verdict))};
-    if (timing) row.push_back(secondsText(r.seconds));
-    table.addRow(std::move(row));
-  }
-  return table.render();
-}
-
-std::string coverageNote(const CheckOptions& options, const OpCounter& ops) {
-  const std::string minimum = "minimum " + std::to_string(minOpCount(ops.cases())) + " per op";
-  return options.fullDefaultRun ? minimum + ": checked (full default run)"
-                                : minimum +
-                                      ": not checked (only for a full run: all properties, "
-                                      "default --cases and --max-size)";
-}
-
-std::string reproduceCommand(const PropertyRow& r, const CheckOptions& options) {
-  return "RC_PARAMS=\"" + r.run.reproduce + "\" " + options.program + " check --property " +
-         std::string(r.property->id);
-}
-
-std::string replayCommand(const PropertyRow& r, const CheckOptions& options) {
-  return options.program + " replay " + r.savedFile;
-}
-
-void printFailureText(std::ostream& os, const PropertyRow& r, const CheckOptions& options) {
-  os << "\n== " << verdictName(r.run.verdict) << ": " << r.property->id << " ==\n";
-  if (r.failingCase && r.failingOutcome) {
-    os << props::report(*r.property, *r.failingOutcome, *r.failingCase);
-  } else {
-    os << r.run.message << "\n";
-  }
-  os << "seed: " << options.rc.seed << "\n";
-  if (r.failingCase) {
-    os << "shrunk case: " << r.failingCase->graph.numInputs() << " inputs, "
-       << r.failingCase->graph.numNodes() << " nodes\n";
-  }
-  if (!r.run.reproduce.empty()) os << "reproduce: " << reproduceCommand(r, options) << "\n";
-  if (!r.savedFile.empty()) {
-    os << "saved: " << r.savedFile << "\n";
-    os << "replay: " << replayCommand(r, options) << "\n";
-  } else if (!r.saveError.empty()) {
-    os << "could not save the case: " << r.saveError << "\n";
-  }
-}
-
-void printText(const std::vector<PropertyRow>& rows, const OpCounter& ops,
-               const std::vector<std::string>& scarce, const CheckOptions& options, bool passed) {
-  std::ostream& os = std::cout;
-  os << resultsTable(rows, options.timing) << "\nseed: " << options.rc.seed << " ("
-     << options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize
-     << "; each property draws from a seed derived from it and the property id)\n";
-  os << "\nop counts over " << ops.cases() << " generated cases:\n"
-     << ops.table() << "op coverage: " << coverageNote(options, ops) << "\n";
-  if (!scarce.empty()) {
-    os << "op coverage: FAIL, below the minimum:";
-    for (const std::string& s : scarce) os << " " << s;
-    os << "\n";
-  }
-  for (const PropertyRow& r : rows) {
-    if (failed(r.run)) printFailureText(os, r, options);
-  }
-  os << "\ncheck: " << (passed ? "pass" : "FAIL") << "\n";
-}
-
-std::string rowJson(const PropertyRow& r, const CheckOptions& options) {
-  std::string out = "{\"property\": " + jsonString(r.property->id) +
-                    ", \"scalars\": " + jsonString(r.property->scalars) +
-                    ", \"cases\": " + std::to_string(r.run.passed) +
-                    ", \"discarded\": " + std::to_string(r.run.discarded) +
-                    ", \"result\": " + jsonString(verdictName(r.run.verdict));
-  if (options.timing) out += ", \"seconds\": " + secondsNumber(r.seconds);
-  if (failed(r.run)) {
-    out += ", \"message\": " +
-           jsonString(r.failingOutcome ? r.failingOutcome->message : r.run.message);
-    if (r.failingCase && r.failingOutcome) {
-      out += ", \"report\": " +
-             jsonString(props::report(*r.property, *r.failingOutcome, *r.failingCase));
-      out += ", \"shrunk_nodes\": " + std::to_string(r.failingCase->graph.numNodes());
-      if (r.failingOutcome->mismatch) {
-        out += ", \"node\": " + std::to_string(r.failingOutcome->mismatch->node);
-      }
-    }
-    if (!r.run.reproduce.empty()) out += ", \"reproduce\": " + jsonString(r.run.reproduce);
-    if (!r.savedFile.empty()) {
-      out += ", \"case_file\": " + jsonString(r.savedFile) +
-             ", \"replay\": " + jsonString(replayCommand(r, options));
-    }
-  }
-  return out + "}";
-}
-
-void printJson(const std::vector<PropertyRow>& rows, const OpCounter& ops,
-               const std::vector<std::string>& scarce, const CheckOptions& options, bool passed) {
-  std::vector<std::string> items, scarceJson;
-  for (const PropertyRow& r : rows) items.push_back(rowJson(r, options));
-  for (const std::string& s : scarce) scarceJson.push_back(jsonString(s));
-  std::cout << "{\"seed\": " << options.rc.seed << ", \"cases\": " << options.rc.maxSuccess
-            << ", \"max_size\": " << options.rc.maxSize
-            << ", \"passed\": " << (passed ? "true" : "false")
-            << ",\n \"properties\": " << jsonArray(items)
-            << ",\n \"generated_cases\": " << ops.cases() << ", \"op_counts\": " << ops.json()
-            << ",\n \"op_coverage\": {\"checked\": " << (options.fullDefaultRun ? "true" : "false")
-            << ", \"minimum\": " << minOpCount(ops.cases())
-            << ", \"below_minimum\": " << jsonArray(scarceJson) << "}}\n";
-}
-
 // Parses the options into CheckOptions; returns an error message for a bad value.
 std::optional<std::string> readOptions(const ParsedArgs& args, CheckOptions& out) {
-  auto selection = selectProperties(args.values("--property"));
-  if (auto* error = std::get_if<std::string>(&selection)) return *error;
-  out.properties = std::get<0>(std::move(selection));
+  // shape-theorems is not a case property: take it out of the names before selecting.
+  std::vector<std::string> names = args.values("--property");
+  const auto theoremsNamed = std::find(names.begin(), names.end(), kShapeTheoremsId);
+  const bool namedTheorems = theoremsNamed != names.end();
+  if (namedTheorems && !shapeTheoremsAvailable()) {
+    return std::string(kShapeTheoremsId) + " is not in this build (Z3 was not found)";
+  }
+  std::erase(names, std::string(kShapeTheoremsId));
+  // All by default; a RC_PARAMS reproduction runs only RapidCheck properties, like GoogleTest.
+  out.theorems =
+      namedTheorems || (names.empty() && shapeTheoremsAvailable() && !reproduceRequested());
+  if (!names.empty() || !namedTheorems) {
+    auto selection = selectProperties(names);
+    if (auto* error = std::get_if<std::string>(&selection)) return *error;
+    out.properties = std::get<0>(std::move(selection));
+  }
   auto positiveInt = [&](std::string_view name, int fallback, int minimum,
                          int& into) -> std::optional<std::string> {
     into = fallback;
@@ -378,22 +226,28 @@ int runCheckCommand(int argc, char** argv) {
   options.program = programName();
 
   Progress progress;
-  OpCounter ops;
-  std::vector<PropertyRow> rows;
-  bool passed = true;
+  CheckResults results;
   for (const props::Property* p : options.properties) {
-    rows.push_back(runOne(*p, options, ops, progress));
-    passed = passed && !failed(rows.back().run);
+    results.rows.push_back(runOne(*p, options, results.ops, progress));
+    results.passed = results.passed && !failed(results.rows.back().run);
   }
-  std::vector<std::string> scarce;
-  if (options.fullDefaultRun) scarce = ops.below(minOpCount(ops.cases()));
-  passed = passed && scarce.empty();
+  if (options.theorems) {
+    const auto start = std::chrono::steady_clock::now();
+    results.theorems = runShapeTheorems();
+    results.theoremSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    results.passed = results.passed && results.theorems->passed();
+  }
+  results.minOpCount = minOpCount(results.ops.cases());
+  if (options.fullDefaultRun) results.scarceOps = results.ops.below(results.minOpCount);
+  results.passed = results.passed && results.scarceOps.empty();
 
   if (options.json) {
-    printJson(rows, ops, scarce, options, passed);
+    printCheckJson(results, options);
   } else {
-    printText(rows, ops, scarce, options, passed);
+    printCheckText(results, options);
   }
+  const bool passed = results.passed;
   return passed ? kExitOk : kExitFailure;
 }
 

@@ -180,7 +180,8 @@ void outIdUnchecked(const Options& o, TheoremResult& out) {
   // Witnesses: Z3 picks |Γ| such that the formula is not even an input id, then one where it is.
   const QueryResult wrap = satisfy(s == zero && z3::uge(unchecked, g), q);
   if (!record(out, wrap)) return;
-  const QueryResult input = satisfy(s == zero && g != zero, q);
+  // Any |Γ| >= 1 would do; a small one reads better.
+  const QueryResult input = satisfy(s == zero && g != zero && z3::ule(g, c.bv_val(3, kWordBits)), q);
   if (!record(out, input)) return;
   if (!wrap.model || !input.model) {
     out.status = TheoremStatus::Failed;

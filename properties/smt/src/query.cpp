@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <utility>
 
 namespace verigrad::smt::detail {
 namespace {
@@ -17,14 +18,15 @@ z3::solver makeSolver(z3::context& c, const QueryOptions& options) {
   return s;
 }
 
-z3::expr smallness(const std::vector<z3::expr>& vars, unsigned bound) {
+// Every variable in [lowest, bound]: unsigned for dims (<= 16 bits), signed for wider ones.
+z3::expr smallness(const std::vector<z3::expr>& vars, unsigned lowest, unsigned bound) {
   z3::context& c = vars.front().ctx();
   z3::expr out = c.bool_val(true);
   for (const z3::expr& v : vars) {
     if (v.is_bool()) continue;
     const unsigned width = v.get_sort().bv_size();
     if (width <= 16) {
-      out = out && z3::ule(v, c.bv_val(bound, width));
+      out = out && z3::ule(c.bv_val(lowest, width), v) && z3::ule(v, c.bv_val(bound, width));
     } else {
       out = out && z3::sle(c.bv_val(-static_cast<int64_t>(bound), width), v) &&
             z3::sle(v, c.bv_val(static_cast<int64_t>(bound), width));
@@ -52,9 +54,10 @@ QueryResult check(const z3::expr& formula, const QueryOptions& options) {
       break;
   }
   if (r.verdict == Verdict::Refuted && !options.shrink.empty()) {
-    for (unsigned bound : {3u, 15u, 255u}) {
+    // Non-zero dims first: a counterexample with empty shapes is correct but less telling.
+    for (const auto& [lowest, bound] : {std::pair{1u, 3u}, {0u, 3u}, {0u, 15u}, {0u, 255u}}) {
       z3::solver small = makeSolver(formula.ctx(), options);
-      small.add(formula && smallness(options.shrink, bound));
+      small.add(formula && smallness(options.shrink, lowest, bound));
       if (small.check() == z3::sat) {
         r.model = small.get_model();
         break;

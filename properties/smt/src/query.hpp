@@ -24,9 +24,10 @@ enum class Logic { BitVectors, Integers };
 struct QueryOptions {
   unsigned timeoutMs = 30000;
   Logic logic = Logic::BitVectors;
-  // Refuted: retry with these variables bounded by 3, 15, 255 (in turn), so the counterexample a
-  // reader sees has small dims. Bit-vectors of width <= 16 are bounded unsigned, wider ones
-  // signed; each retry has the same timeout and is skipped once one succeeds.
+  // Refuted: retry with these variables in [1, 3], then [0, 3], [0, 15], [0, 255], so the
+  // counterexample a reader sees has small dims. Bit-vectors of width <= 16 are bounded unsigned,
+  // wider ones signed (in [-bound, bound]); each retry has the same timeout; the first that
+  // finds a model wins.
   std::vector<z3::expr> shrink;
 };
 

@@ -379,10 +379,10 @@ std::vector<Obligation> permutationObligations(Translator& t, const OpModel& m,
   const SymShape fiOut = fi->output;
   Obligation forward{f.ok() && allBelow(t, idx, x), t.conj(there, leftInverse), bitsOf(idx),
                      [=](const z3::model& model) {
-                       return "index i = " + detail::dimsIn(model, idx) + " maps to " +
+                       return "index i = " + detail::dimsIn(model, idx) + ": the row " +
                               shapeOrRejection(model, fiOut) + " (output " +
-                              detail::dimsIn(model, fx) + "), and the recipe maps that back: " +
-                              shapeOrRejection(model, back);
+                              detail::dimsIn(model, fx) + "), from which the recipe " +
+                              shapeOrRejection(model, back) + ", not i";
                      }};
   // Through the recipe from an output index, then forward: in range, and f(h(o)) = o.
   const std::vector<z3::expr> o = indexVars(t, "o", fx.size());

@@ -22,17 +22,19 @@ namespace verigrad::props {
 
 struct GenConfig {
   // Node budget: minNodes at RapidCheck size 0, maxNodes at size 100 (rc::kNominalSize), growing
-  // linearly beyond. A case holds between 3/4 of the budget and the budget in choices, so every
-  // op appears often in a default run of 100 cases (see kMinOpCountPer100).
-  int minNodes = 8;
+  // linearly beyond. A case holds exactly the budget in choices (one case in 32 holds none: the
+  // empty graph; a choice the caps cannot afford is skipped, rarely), so a default run of 100
+  // cases makes ~1250 nodes, ~32 per op, and every op reaches kMinOpCountPer100 in all but about
+  // one run in 10^3-10^4. Shrinking removes choices freely.
+  int minNodes = 10;
   int maxNodes = 16;
   // Element caps, so exact numbers and the spec's forward-mode gradients stay cheap.
-  int64_t maxValueElements = 24;   // per value of Γ ++ ss
-  int64_t maxGraphElements = 160;  // over all of Γ ++ ss
+  int64_t maxValueElements = 48;   // per value of Γ ++ ss
+  int64_t maxGraphElements = 320;  // over all of Γ ++ ss
   // Longest chain of multiplicative ops (mul, div, square, inv, matmul, linear, bmm, mseLoss).
   // Their operands are chosen among values below the cap, or fresh inputs: numerators and
   // denominators then stay small (GMP aborts the process when an allocation fails).
-  int maxMulDepth = 3;
+  int maxMulDepth = 4;
 };
 
 // The node budget at a RapidCheck size.
@@ -99,8 +101,8 @@ std::string formatOpCounts(const OpCounts& counts);
 // ---- RapidCheck generators (explicit; no rc::Arbitrary specialisations)
 
 rc::Gen<Choice> genChoice();
-// A list of choices whose length follows nodeBudget(cfg, size); shrinks by removing chunks of
-// choices, then by shrinking each choice's fields toward 0.
+// nodeBudget(cfg, size) choices (none in one case of 32); shrinks by removing chunks of choices,
+// then by shrinking each choice's fields toward 0.
 rc::Gen<std::vector<Choice>> genChoices(const GenConfig& cfg);
 rc::Gen<CasePicks> genCasePicks();
 // A whole case: choices and case picks, interpreted. Shrinks the choices first.
