@@ -167,8 +167,7 @@ PropertyRow runOne(const props::Property& p, const CheckOptions& options, OpCoun
 std::optional<std::string> readOptions(const ParsedArgs& args, CheckOptions& out) {
   // shape-theorems is not a case property: take it out of the names before selecting.
   std::vector<std::string> names = args.values("--property");
-  const auto theoremsNamed = std::find(names.begin(), names.end(), kShapeTheoremsId);
-  const bool namedTheorems = theoremsNamed != names.end();
+  const bool namedTheorems = std::ranges::find(names, kShapeTheoremsId) != names.end();
   if (namedTheorems && !shapeTheoremsAvailable()) {
     return std::string(kShapeTheoremsId) + " is not in this build (Z3 was not found)";
   }

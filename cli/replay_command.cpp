@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "property_selection.hpp"
+#include "shape_theorems.hpp"
 
 namespace verigrad::cli {
 namespace {
@@ -81,6 +82,13 @@ int runReplayCommand(int argc, char** argv) {
   int exitCode = kExitOk;
   std::optional<ParsedArgs> args = parseOrExit(kSpec, argc, argv, exitCode);
   if (!args) return exitCode;
+  for (const std::string& name : args->values("--property")) {
+    if (name == kShapeTheoremsId) {
+      return usageError(kSpec,
+                        "shape-theorems is about the shape rules, not a case: run "
+                        "`verigrad check --property shape-theorems`");
+    }
+  }
   auto selection = selectProperties(args->values("--property"));
   if (auto* error = std::get_if<std::string>(&selection)) return usageError(kSpec, *error);
   Result<CaseFile> file = loadCaseFile(args->positional()[0]);

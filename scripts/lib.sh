@@ -49,8 +49,17 @@ install_deps() {
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ccache is named explicitly (cmake/Flags.cmake only picks it up when the launcher variable is
+# defined but empty); with paths relative to the repository, build/, build-asan/ and the
+# build-fault-* directories of scripts/fault-demo share cache entries where their flags agree.
+export CCACHE_BASEDIR="${VERIGRAD_ROOT}"
+VERIGRAD_LAUNCHER=()
+if command -v ccache >/dev/null; then
+  VERIGRAD_LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
 configure_release() {
-  cmake --preset release
+  cmake --preset release "${VERIGRAD_LAUNCHER[@]}"
 }
 
 build_release() {
@@ -59,7 +68,7 @@ build_release() {
 
 # The sanitizer run of scripts/test: clang 14, ASan + UBSan (the `asan` preset, build-asan/).
 configure_asan() {
-  cmake --preset asan
+  cmake --preset asan "${VERIGRAD_LAUNCHER[@]}"
 }
 
 build_asan() {

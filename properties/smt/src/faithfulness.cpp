@@ -26,8 +26,8 @@ struct Case {
 std::string describe(const Case& c) {
   std::string out;
   for (size_t k = 0; k < c.operands.size(); ++k) {
-    out += (k ? ", " : "") + std::string("operand #") + std::to_string(k) + " " +
-           c.operands[k].str();
+    out +=
+        (k ? ", " : "") + std::string("operand #") + std::to_string(k) + " " + c.operands[k].str();
   }
   if (c.target) out += ", @shape " + c.target->str();
   if (!c.ints.empty()) {
@@ -131,8 +131,8 @@ std::optional<std::pair<z3::expr_vector, z3::expr_vector>> substitution(z3::cont
   }
   if (m.listNonNeg) {
     src.push_back(*m.listNonNeg);
-    dst.push_back(c.bool_val(std::all_of(k.ints.begin(), k.ints.end(),
-                                         [](int64_t v) { return v >= 0; })));
+    dst.push_back(
+        c.bool_val(std::all_of(k.ints.begin(), k.ints.end(), [](int64_t v) { return v >= 0; })));
   }
   if (m.numLiterals) {
     src.push_back(*m.numLiterals);
@@ -142,7 +142,7 @@ std::optional<std::pair<z3::expr_vector, z3::expr_vector>> substitution(z3::cont
 }
 
 std::pair<z3::expr_vector, z3::expr_vector> targetSubstitution(z3::context& c, const OpModel& m,
-                                                              const std::optional<Shape>& t) {
+                                                               const std::optional<Shape>& t) {
   z3::expr_vector src(c), dst(c);
   for (size_t i = 0; t && i < m.targetDims.size(); ++i) {
     src.push_back(Translator::dimVarBits(m.targetDims[i]));
@@ -263,8 +263,8 @@ std::vector<std::vector<Shape>> operandCases(const rules::ShapeRule& row, const 
     for (const rules::OperandPattern& p : row.operands) {
       std::vector<int64_t> d;
       for (const auto& pd : p.dims) {
-        const size_t at = first[static_cast<size_t>(
-            std::find(names.begin(), names.end(), pd.name) - names.begin())];
+        const size_t at = first[static_cast<size_t>(std::find(names.begin(), names.end(), pd.name) -
+                                                    names.begin())];
         const size_t n = pd.isPack ? static_cast<size_t>(packRank(choice, pd.name)) : 1;
         for (size_t i = 0; i < n; ++i) d.push_back(static_cast<int64_t>(index[at + i]));
       }
@@ -341,8 +341,9 @@ class Checker {
     const Result<Shape> fwd = rules::inferShapeWith(execRow_, opInfo(op_).attrs, args, "", {});
     report_.accepted += fwd.ok() ? 1 : 0;
     if (!same(fwd, sim->accepted[0], sim->dims[0])) {
-      mismatch(k, variant, "forward: evaluator " + text(fwd) + ", translation " +
-                               text(sim->accepted[0], sim->dims[0]));
+      mismatch(k, variant,
+               "forward: evaluator " + text(fwd) + ", translation " +
+                   text(sim->accepted[0], sim->dims[0]));
       return;
     }
     const std::span<const rules::Recipe> recipes = rules::vjpRecipes(op_);
@@ -350,13 +351,15 @@ class Checker {
       ++report_.recipeChecks;
       const bool simOk = sim->accepted[i + 1];
       if (!fwd.ok()) {
-        if (simOk) mismatch(k, variant, "recipe `" + recipes[i].text + "` accepted a rejected node");
+        if (simOk)
+          mismatch(k, variant, "recipe `" + recipes[i].text + "` accepted a rejected node");
         continue;
       }
       const Result<Shape> got = rules::evalRecipe(op_, recipes[i], args, fwd.value());
       if (!same(got, simOk, sim->dims[i + 1])) {
-        mismatch(k, variant, "recipe `" + recipes[i].text + "`: evaluator " + text(got) +
-                                 ", translation " + text(simOk, sim->dims[i + 1]));
+        mismatch(k, variant,
+                 "recipe `" + recipes[i].text + "`: evaluator " + text(got) + ", translation " +
+                     text(simOk, sim->dims[i + 1]));
       }
     }
   }
@@ -455,8 +458,7 @@ FaithfulnessReport checkFaithfulness(Op op, const FaithfulnessOptions& options,
   } catch (const z3::exception& e) {
     report.error = std::string("Z3: ") + e.msg();
   }
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

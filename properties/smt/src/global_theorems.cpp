@@ -3,6 +3,7 @@
 // id lies among the produced nodes, with what the unchecked formula gives when there is none.
 #include <z3++.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "query.hpp"
@@ -14,6 +15,7 @@ namespace verigrad::smt::detail {
 namespace {
 
 constexpr const char* kNumelBound = "numel-bound";
+constexpr const char* kNumelLemmas = "numel-lemmas";
 constexpr const char* kOffsetStep = "offset-step";
 constexpr const char* kOffsetInRange = "offset-in-range";
 constexpr const char* kOutIdRange = "out-id-range";
@@ -32,8 +34,8 @@ bool record(TheoremResult& out, const QueryResult& q) {
 
 // Proves hyps => goal into `out`; false once decided against (with `explain` as the
 // counterexample).
-bool proveInto(TheoremResult& out, const z3::expr& hyps, const z3::expr& goal,
-               QueryOptions q, const std::function<std::string(const z3::model&)>& explain) {
+bool proveInto(TheoremResult& out, const z3::expr& hyps, const z3::expr& goal, QueryOptions q,
+               const std::function<std::string(const z3::model&)>& explain) {
   const QueryResult r = prove(hyps, goal, q);
   if (!record(out, r)) return false;
   if (r.verdict == Verdict::Refuted) {
@@ -71,6 +73,33 @@ void numelBound(const Options& o, TheoremResult& out) {
   }
 }
 
+// The facts numel_lemmas.cpp asserts about every abstract product chain, checked against the
+// exact chain over unconstrained int64 dims (box lemmas are proved where they are used).
+void numelLemmas(const Options& o, TheoremResult& out) {
+  z3::context c;
+  Translator t(c);
+  const z3::expr zero = t.word(0), limit = t.word(Shape::kMaxNumel);
+  QueryOptions q;
+  q.timeoutMs = o.timeoutMs;
+  for (int r = 1; r <= std::max(o.maxRank, 1); ++r) {
+    std::vector<z3::expr> dims;
+    for (int k = 0; k < r; ++k)
+      dims.push_back(c.bv_const(("d." + std::to_string(k)).c_str(), kWordBits));
+    const SymInt chain = t.exactChain(dims);
+    z3::expr goal =
+        z3::implies(chain.defined, z3::sle(zero, chain.value) && z3::ule(chain.value, limit));
+    if (r == 1) {
+      goal = goal && (chain.defined == (z3::sle(zero, dims[0]) && z3::ule(dims[0], limit))) &&
+             chain.value == dims[0];
+    }
+    if (!proveInto(out, c.bool_val(true), goal, q, [&](const z3::model& m) {
+          return "rank " + std::to_string(r) + ": dims " + dimsIn(m, dims);
+        })) {
+      return;
+    }
+  }
+}
+
 // i*d + j < D*d for 0 <= i < D, 0 <= j < d, over unbounded integers. (64-bit bit-vector
 // multiplication makes this intractable for bit-blasting: >100 s without an answer; the integer
 // form is linear reasoning plus one monotonicity lemma for Z3's non-linear solver.)
@@ -81,12 +110,10 @@ void offsetStep(const Options& o, TheoremResult& out) {
   QueryOptions q;
   q.timeoutMs = o.timeoutMs;
   q.logic = Logic::Integers;
-  proveInto(out, 0 <= i && i < D && 0 <= j && j < d, i * d + j < D * d, q,
-            [&](const z3::model& m) {
-              return "D = " + std::to_string(wordIn(m, D)) + ", d = " + std::to_string(wordIn(m, d)) +
-                     ", i = " + std::to_string(wordIn(m, i)) + ", j = " +
-                     std::to_string(wordIn(m, j));
-            });
+  proveInto(out, 0 <= i && i < D && 0 <= j && j < d, i * d + j < D * d, q, [&](const z3::model& m) {
+    return "D = " + std::to_string(wordIn(m, D)) + ", d = " + std::to_string(wordIn(m, d)) +
+           ", i = " + std::to_string(wordIn(m, i)) + ", j = " + std::to_string(wordIn(m, j));
+  });
 }
 
 // The row-major offset o = (..((j0*d1 + j1)*d2 + j2)..) of an in-range index of a rank-r shape is
@@ -105,8 +132,8 @@ void offsetInRange(const Options& o, TheoremResult& out) {
     for (int k = 0; k < r; ++k) {
       d.push_back(c.int_const(("d." + std::to_string(k)).c_str()));
       j.push_back(c.int_const(("j." + std::to_string(k)).c_str()));
-      hyps = hyps && 0 <= d[k] && d[k] <= c.int_val(static_cast<int64_t>(o.maxDim)) &&
-             0 <= j[k] && j[k] < d[k];
+      hyps = hyps && 0 <= d[k] && d[k] <= c.int_val(static_cast<int64_t>(o.maxDim)) && 0 <= j[k] &&
+             j[k] < d[k];
     }
     z3::expr offset = j[0], numel = d[0];
     z3::expr goal = 0 <= offset && offset < numel;
@@ -169,9 +196,9 @@ void outIdUnchecked(const Options& o, TheoremResult& out) {
   QueryOptions q;
   q.timeoutMs = o.timeoutMs;
   const z3::expr maxSize = c.bv_val(UINT64_MAX, kWordBits);
-  const z3::expr statement =
-      !checkedOutId(g, s).defined && z3::implies(g != zero, z3::ult(unchecked, g)) &&
-      z3::implies(g == zero, unchecked == maxSize);
+  const z3::expr statement = !checkedOutId(g, s).defined &&
+                             z3::implies(g != zero, z3::ult(unchecked, g)) &&
+                             z3::implies(g == zero, unchecked == maxSize);
   if (!proveInto(out, s == zero, statement, q, [&](const z3::model& m) {
         return "|Γ| = " + std::to_string(static_cast<uint64_t>(wordIn(m, g)));
       })) {
@@ -181,7 +208,8 @@ void outIdUnchecked(const Options& o, TheoremResult& out) {
   const QueryResult wrap = satisfy(s == zero && z3::uge(unchecked, g), q);
   if (!record(out, wrap)) return;
   // Any |Γ| >= 1 would do; a small one reads better.
-  const QueryResult input = satisfy(s == zero && g != zero && z3::ule(g, c.bv_val(3, kWordBits)), q);
+  const QueryResult input =
+      satisfy(s == zero && g != zero && z3::ule(g, c.bv_val(3, kWordBits)), q);
   if (!record(out, input)) return;
   if (!wrap.model || !input.model) {
     out.status = TheoremStatus::Failed;
@@ -203,6 +231,9 @@ std::vector<Theorem> globalTheorems() {
       {kNumelBound, std::nullopt,
        "every shape of rank <= maxRank with dims <= maxDim passes Shape::checkedNumel: numel <= "
        "2^62"},
+      {kNumelLemmas, std::nullopt,
+       "the facts assumed of abstract product chains hold of checkedNumel's exact chain: a chain "
+       "that fits has product in [0, 2^62]; a one-factor chain fits iff 0 <= d <= 2^62 and is d"},
       {kOffsetStep, std::nullopt, "i*d + j < D*d for 0 <= i < D, 0 <= j < d (integers)"},
       {kOffsetInRange, std::nullopt,
        "the row-major offset of an in-range index is in [0, numel), and every partial offset "
@@ -219,6 +250,7 @@ void runGlobalTheorem(const Theorem& theorem, const Options& options, TheoremRes
   out.status = TheoremStatus::Proved;
   const std::string& n = theorem.name;
   if (n == kNumelBound) return numelBound(options, out);
+  if (n == kNumelLemmas) return numelLemmas(options, out);
   if (n == kOffsetStep) return offsetStep(options, out);
   if (n == kOffsetInRange) return offsetInRange(options, out);
   if (n == kOutIdRange) return outIdRange(options, out);

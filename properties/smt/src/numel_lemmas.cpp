@@ -12,18 +12,6 @@ namespace {
 
 using Interval = std::pair<int64_t, int64_t>;
 
-std::optional<Interval> checked(__int128 lo, __int128 hi) {
-  if (lo < INT64_MIN || hi > INT64_MAX || lo > hi) return std::nullopt;
-  return Interval{static_cast<int64_t>(lo), static_cast<int64_t>(hi)};
-}
-
-std::optional<Interval> sum(const std::optional<Interval>& a, const std::optional<Interval>& b,
-                            int sign) {
-  if (!a || !b) return std::nullopt;
-  if (sign > 0) return checked(__int128{a->first} + b->first, __int128{a->second} + b->second);
-  return checked(__int128{a->first} - b->second, __int128{a->second} - b->first);
-}
-
 int64_t bitsFor(int64_t v) {
   int64_t bits = 1;
   while (bits < 63 && (int64_t{1} << bits) <= v) ++bits;
@@ -33,35 +21,7 @@ int64_t bitsFor(int64_t v) {
 }  // namespace
 
 std::optional<Interval> interval(const z3::expr& d, int64_t maxDim) {
-  uint64_t u = 0;
-  if (d.is_numeral() && d.is_numeral_u64(u)) {
-    const auto v = static_cast<int64_t>(u);
-    return Interval{v, v};
-  }
-  if (!d.is_app()) return std::nullopt;
-  switch (d.decl().decl_kind()) {
-    case Z3_OP_ZERO_EXT:
-      // A dim variable (or a narrowed attribute, confined to [0, 2^16) and in practice to dims).
-      if (d.arg(0).get_sort().bv_size() <= kDimBits) return Interval{0, maxDim};
-      return std::nullopt;
-    case Z3_OP_BADD: {
-      std::optional<Interval> acc = Interval{0, 0};
-      for (unsigned i = 0; i < d.num_args(); ++i) acc = sum(acc, interval(d.arg(i), maxDim), 1);
-      return acc;
-    }
-    case Z3_OP_BSUB:
-      return sum(interval(d.arg(0), maxDim), interval(d.arg(1), maxDim), -1);
-    case Z3_OP_ITE: {
-      const auto a = interval(d.arg(1), maxDim), b = interval(d.arg(2), maxDim);
-      if (!a || !b) return std::nullopt;
-      return Interval{std::min(a->first, b->first), std::max(a->second, b->second)};
-    }
-    case Z3_OP_UNINTERPRETED:
-      if (d.decl().name().str().rfind("numel_", 0) == 0) return Interval{0, Shape::kMaxNumel};
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
+  return termInterval(d, IntervalHints{maxDim, true});
 }
 
 bool boxLemma(const std::vector<int64_t>& box, const Options& options, TheoremResult& out) {

@@ -86,8 +86,8 @@ std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRu
                                       const RankChoice& ranks, int64_t maxDim,
                                       std::span<const AttrChoice> attrChoices) {
   z3::context& c = t.ctx();
-  auto m = std::make_unique<OpModel>(OpModel{op, ranks, {}, {}, {}, {}, {}, {}, nullptr, {},
-                                             t.truth(true)});
+  auto m = std::make_unique<OpModel>(
+      OpModel{op, ranks, {}, {}, {}, {}, {}, {}, nullptr, {}, t.truth(true)});
   SymArgs args;
   for (const rules::OperandPattern& p : rule.operands) {
     std::vector<z3::expr> dims;
@@ -124,8 +124,8 @@ std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRu
     } else if (a.kind == AttrKind::Ints) {
       m->listCount = c.bv_const(("count(" + name + ")").c_str(), kWordBits);
       m->listNonNeg = c.bool_const(("nonneg(" + name + ")").c_str());
-      m->domain = t.conj(m->domain, z3::sle(t.word(0), *m->listCount) &&
-                                        z3::sle(*m->listCount, maxCount));
+      m->domain =
+          t.conj(m->domain, z3::sle(t.word(0), *m->listCount) && z3::sle(*m->listCount, maxCount));
       args.listCount = m->listCount;
       args.listNonNeg = m->listNonNeg;
     } else {
@@ -134,8 +134,8 @@ std::unique_ptr<OpModel> buildOpModel(Translator& t, Op op, const rules::ShapeRu
   }
   if (hasLiterals) {
     m->numLiterals = c.bv_const("literals", kWordBits);
-    m->domain = t.conj(m->domain, z3::sle(t.word(0), *m->numLiterals) &&
-                                      z3::sle(*m->numLiterals, maxCount));
+    m->domain = t.conj(m->domain,
+                       z3::sle(t.word(0), *m->numLiterals) && z3::sle(*m->numLiterals, maxCount));
     args.numLiterals = m->numLiterals;
   }
   m->forward = t.applyRow(rule, opInfo(op).attrs, std::move(args));

@@ -32,6 +32,8 @@ struct QueryOptions {
 };
 
 // Proves `hyps => goal` by refuting `hyps && !goal` (unsat). `unknown` is reported, never a proof.
+// Diagnostics: with VERIGRAD_SMT_DUMP=DIR set, every query slower than one second is written to
+// DIR as SMT-LIB (q<n>_<seconds>s.smt2), to find which theorem's encoding needs attention.
 QueryResult prove(const z3::expr& hyps, const z3::expr& goal, const QueryOptions& options);
 
 // Looks for a model of `e` (for witnesses): Refuted means "found one".

@@ -57,7 +57,8 @@ Symbols makeSymbols(Translator& t, const SymbolicGraph& g,
     const z3::expr w = t.dimVar(s.names[i]);
     const z3::expr bits = Translator::dimVarBits(w);
     s.words.push_back(w);
-    s.bounds = s.bounds && z3::ule(c.bv_val(static_cast<uint64_t>(ranges[i].first), kDimBits), bits) &&
+    s.bounds = s.bounds &&
+               z3::ule(c.bv_val(static_cast<uint64_t>(ranges[i].first), kDimBits), bits) &&
                z3::ule(bits, c.bv_val(static_cast<uint64_t>(ranges[i].second), kDimBits));
   }
   return s;
@@ -124,8 +125,8 @@ class GraphEncoder {
     }
     if (n.list) {
       args.listCount = t_.word(static_cast<int64_t>(n.list->size()));
-      args.listNonNeg = t_.truth(std::all_of(n.list->begin(), n.list->end(),
-                                             [](int64_t v) { return v >= 0; }));
+      args.listNonNeg =
+          t_.truth(std::all_of(n.list->begin(), n.list->end(), [](int64_t v) { return v >= 0; }));
     }
     args.numLiterals = t_.word(static_cast<int64_t>(n.numLiterals));
     std::optional<SymShape> declared;
@@ -134,8 +135,8 @@ class GraphEncoder {
     const std::unique_ptr<RowApp> app = t_.applyRow(rules::shapeRule(n.op), info.attrs, args);
     z3::expr holds = t_.conj(attrsDefined, app->ok());
     if (declared && !info.takesTargetShape) {
-      holds = t_.conj(holds, t_.conj(declared->defined,
-                                     t_.sameDims(app->output.dims, declared->dims)));
+      holds =
+          t_.conj(holds, t_.conj(declared->defined, t_.sameDims(app->output.dims, declared->dims)));
     }
     SymShape seen = app->output;
     if (!seen.known) {
@@ -189,8 +190,7 @@ std::string lineOf(const SymbolicGraph& g, size_t id) {
 
 class Checker {
  public:
-  Checker(const SymbolicGraph& g, const ShapesOptions& o, ShapesReport& r)
-      : g_(g), o_(o), r_(r) {}
+  Checker(const SymbolicGraph& g, const ShapesOptions& o, ShapesReport& r) : g_(g), o_(o), r_(r) {}
 
   void run(const std::vector<std::pair<int64_t, int64_t>>& ranges) {
     z3::context c;
@@ -211,6 +211,10 @@ class Checker {
     if (some.verdict == Verdict::Unknown) return unknown(some);
     if (some.verdict == Verdict::Proved) return core(ranges);  // unsat: no assignment
     r_.model = assignment(s, *some.model);
+    if (everyByAbstraction(ranges)) {
+      r_.verdict = ShapesVerdict::WellShapedForAll;
+      return;
+    }
     const QueryResult every = record(detail::prove(s.bounds, all, q));
     if (every.verdict == Verdict::Unknown) return unknown(every);
     if (every.verdict == Verdict::Proved) {
@@ -229,6 +233,31 @@ class Checker {
     std::vector<z3::expr> out;
     for (const z3::expr& w : s.words) out.push_back(Translator::dimVarBits(w));
     return out;
+  }
+
+  // "Every assignment" tried with abstract product chains and their lemmas first: an unsat
+  // answer there is a proof; otherwise the exact query decides (and gives the counterexample).
+  bool everyByAbstraction(const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+    z3::context c;
+    Translator t(c);
+    t.setAbstractNumel(true);
+    const Symbols s = makeSymbols(t, g_, ranges);
+    const Encoding e = GraphEncoder(t, g_, s).encode(false);
+    if (!e.structural.empty()) return false;
+    z3::expr all = t.truth(true);
+    for (const z3::expr& h : e.holds) all = t.conj(all, h);
+    const z3::expr lemmas = detail::numelLemmas(t, lemmaOptions(), lemmaCost_);
+    QueryOptions q;
+    q.timeoutMs = o_.timeoutMs;
+    const QueryResult every = record(detail::prove(s.bounds && lemmas, all, q));
+    return every.verdict == Verdict::Proved;
+  }
+
+  Options lemmaOptions() const {
+    Options lemma;
+    lemma.maxDim = o_.maxDim;
+    lemma.timeoutMs = o_.timeoutMs;
+    return lemma;
   }
 
   QueryResult record(QueryResult q) {
@@ -252,14 +281,8 @@ class Checker {
       t.setAbstractNumel(abstract);
       const Symbols s = makeSymbols(t, g_, ranges);
       const Encoding e = GraphEncoder(t, g_, s).encode(true);
-      Options lemmaOptions;
-      lemmaOptions.maxDim = o_.maxDim;
-      lemmaOptions.timeoutMs = o_.timeoutMs;
-      TheoremResult lemmaCost;
-      const z3::expr lemmas = abstract ? detail::numelLemmas(t, lemmaOptions, lemmaCost)
-                                       : t.truth(true);
-      r_.queries += lemmaCost.queries;
-      r_.seconds += lemmaCost.seconds;
+      const z3::expr lemmas =
+          abstract ? detail::numelLemmas(t, lemmaOptions(), lemmaCost_) : t.truth(true);
       z3::solver solver(c);
       solver.set("timeout", o_.timeoutMs);
       solver.add(lemmas);
@@ -270,9 +293,10 @@ class Checker {
       literals.push_back(boundsLiteral);
       meaning.push_back(boundsText(s));
       for (size_t id = 0; id < e.holds.size(); ++id) {
-        solver.add(e.defines[id]);  // fresh outputs are defined whether or not the line is kept
+        // Without its literal a line says nothing, not even what its fresh output equals: the
+        // core keeps exactly the lines whose shapes the conflict needs.
         const z3::expr p = c.bool_const(("line!" + std::to_string(id)).c_str());
-        solver.add(z3::implies(p, e.holds[id]));
+        solver.add(z3::implies(p, e.defines[id] && e.holds[id]));
         literals.push_back(p);
         meaning.push_back(lineOf(g_, id));
       }
@@ -281,7 +305,8 @@ class Checker {
       ++r_.queries;
       if (result == z3::unsat) {
         const z3::expr_vector found = minimized(solver, solver.unsat_core());
-        r_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        r_.seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         r_.verdict = ShapesVerdict::IllShaped;
         for (size_t i = 0; i < literals.size(); ++i) {
           for (unsigned j = 0; j < found.size(); ++j) {
@@ -332,12 +357,16 @@ class Checker {
   const SymbolicGraph& g_;
   const ShapesOptions& o_;
   ShapesReport& r_;
+
+ public:
+  TheoremResult lemmaCost_;  // box-lemma proofs, added to the report's totals by checkShapes
 };
 
 std::string assignmentText(const std::vector<std::pair<std::string, int64_t>>& a) {
   if (a.empty()) return "(no symbols)";
   std::string out;
-  for (const auto& [name, v] : a) out += (out.empty() ? "" : ", ") + name + " = " + std::to_string(v);
+  for (const auto& [name, v] : a)
+    out += (out.empty() ? "" : ", ") + name + " = " + std::to_string(v);
   return out;
 }
 
@@ -350,9 +379,13 @@ ShapesReport checkShapes(const SymbolicGraph& graph, const ShapesOptions& option
     report.message = *bad;
     return report;
   }
-  for (size_t i = 0; i < ranges.size(); ++i) report.bounds.emplace_back((*graph.symbols)[i], ranges[i]);
+  for (size_t i = 0; i < ranges.size(); ++i)
+    report.bounds.emplace_back((*graph.symbols)[i], ranges[i]);
   try {
-    Checker(graph, options, report).run(ranges);
+    Checker checker(graph, options, report);
+    checker.run(ranges);
+    report.queries += checker.lemmaCost_.queries;
+    report.seconds += checker.lemmaCost_.seconds;
   } catch (const z3::exception& e) {
     report.verdict = ShapesVerdict::Error;
     report.message = std::string("Z3: ") + e.msg();

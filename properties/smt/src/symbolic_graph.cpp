@@ -11,9 +11,9 @@ namespace verigrad::smt {
 namespace {
 
 // Words of the rule language that cannot name a symbol (the parser treats them specially).
-constexpr std::string_view kKeywords[] = {"if", "then", "else", "rank", "numel", "count",
-                                          "where", "drop", "swap", "setdim", "shape", "nonneg",
-                                          "none", "broadcastable", "g"};
+constexpr std::string_view kKeywords[] = {"if",    "then",   "else", "rank",          "numel",
+                                          "count", "where",  "drop", "swap",          "setdim",
+                                          "shape", "nonneg", "none", "broadcastable", "g"};
 
 bool isIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool isIdentChar(char c) { return isIdentStart(c) || std::isdigit(static_cast<unsigned char>(c)); }

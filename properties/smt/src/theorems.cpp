@@ -48,24 +48,42 @@ struct AccessSpec {
 
 const std::vector<AccessSpec>& accessSpecs() {
   static const std::vector<AccessSpec> specs = {
-      {Op::SliceRange0, "output row i reads x row start + i",
-       "x[n,*s] -> [start + i, n] where 0 <= i, i < len", {{"i", AttrKind::Int}}},
-      {Op::ConcatVectors, "output i < n reads a[i]",
-       "a[n] b[m] -> [i, n] where 0 <= i, i < n + m, i < n", {{"i", AttrKind::Int}}},
-      {Op::ConcatVectors, "output i >= n reads b[i - n]",
-       "a[n] b[m] -> [i - n, m] where 0 <= i, i < n + m, n <= i", {{"i", AttrKind::Int}}},
-      {Op::ConcatDim0, "output row i < n reads a row i",
-       "a[n,*s] b[m,*s] -> [i, n] where 0 <= i, i < n + m, i < n", {{"i", AttrKind::Int}}},
-      {Op::ConcatDim0, "output row i >= n reads b row i - n",
-       "a[n,*s] b[m,*s] -> [i - n, m] where 0 <= i, i < n + m, n <= i", {{"i", AttrKind::Int}}},
+      {Op::SliceRange0,
+       "output row i reads x row start + i",
+       "x[n,*s] -> [start + i, n] where 0 <= i, i < len",
+       {{"i", AttrKind::Int}}},
+      {Op::ConcatVectors,
+       "output i < n reads a[i]",
+       "a[n] b[m] -> [i, n] where 0 <= i, i < n + m, i < n",
+       {{"i", AttrKind::Int}}},
+      {Op::ConcatVectors,
+       "output i >= n reads b[i - n]",
+       "a[n] b[m] -> [i - n, m] where 0 <= i, i < n + m, n <= i",
+       {{"i", AttrKind::Int}}},
+      {Op::ConcatDim0,
+       "output row i < n reads a row i",
+       "a[n,*s] b[m,*s] -> [i, n] where 0 <= i, i < n + m, i < n",
+       {{"i", AttrKind::Int}}},
+      {Op::ConcatDim0,
+       "output row i >= n reads b row i - n",
+       "a[n,*s] b[m,*s] -> [i - n, m] where 0 <= i, i < n + m, n <= i",
+       {{"i", AttrKind::Int}}},
       {Op::GatherScalar, "reads x[index]", "x[n] -> [index, n]", {}},
       {Op::GatherRow, "reads x row index", "x[r,c] -> [index, r]", {}},
-      {Op::GatherScalarNat, "reads x[index] when index < n", "x[n] -> [index, n] where index < n",
+      {Op::GatherScalarNat,
+       "reads x[index] when index < n",
+       "x[n] -> [index, n] where index < n",
        {}},
-      {Op::GatherVecNat, "reads x[k] for each entry k < n of indices",
-       "x[n] -> [k, n] where k < n", {{"k", AttrKind::Int}}, "indices"},
-      {Op::GatherRowsNat, "reads x row k for each entry k < r of indices",
-       "x[r,c] -> [k, r] where k < r", {{"k", AttrKind::Int}}, "indices"},
+      {Op::GatherVecNat,
+       "reads x[k] for each entry k < n of indices",
+       "x[n] -> [k, n] where k < n",
+       {{"k", AttrKind::Int}},
+       "indices"},
+      {Op::GatherRowsNat,
+       "reads x row k for each entry k < r of indices",
+       "x[r,c] -> [k, r] where k < r",
+       {{"k", AttrKind::Int}},
+       "indices"},
       {Op::ScatterAddVec, "adds v into x[index]", "x[n] v[] -> [index, n]", {}},
       {Op::ScatterAddRow, "adds v into x row index", "x[r,c] v[c] -> [index, r]", {}},
   };
@@ -109,8 +127,8 @@ std::vector<Theorem> opTheorems(Op op) {
                    "every s that broadcasts to @shape"});
   }
   if (hasAccessSpec(op)) {
-    out.push_back({kIndexBounds, op,
-                   "every index the kernel reads or writes is in [0, extent) of its axis"});
+    out.push_back(
+        {kIndexBounds, op, "every index the kernel reads or writes is in [0, extent) of its axis"});
   }
   return out;
 }
@@ -121,7 +139,7 @@ std::vector<Theorem> opTheorems(Op op) {
 struct Obligation {
   z3::expr hyps;
   z3::expr goal;
-  std::vector<z3::expr> shrink;                        // extra variables to keep small
+  std::vector<z3::expr> shrink;                          // extra variables to keep small
   std::function<std::string(const z3::model&)> explain;  // what the counterexample shows
 };
 
@@ -143,8 +161,8 @@ std::string describe(const OpModel& m, const rules::ShapeRule& row, const z3::mo
   for (const auto& [name, v] : m.intAttrs) {
     add(name + " = " + std::to_string(detail::wordIn(model, v)));
   }
-  if (m.listCount) add(m.listCount->to_string() + " = " +
-                       std::to_string(detail::wordIn(model, *m.listCount)));
+  if (m.listCount)
+    add(m.listCount->to_string() + " = " + std::to_string(detail::wordIn(model, *m.listCount)));
   if (m.listNonNeg) {
     add(m.listNonNeg->to_string() + " = " +
         (detail::truthIn(model, *m.listNonNeg) ? "true" : "false"));
@@ -296,8 +314,8 @@ std::vector<Obligation> vjpShapeObligations(Translator& t, const OpModel& m,
     const rules::Recipe& r = recipes[i];
     const SymShape& got = m.recipes[i];
     const std::vector<z3::expr>& want = m.operandDims[static_cast<size_t>(r.operand)];
-    const z3::expr goal = got.known ? t.conj(got.defined, t.sameDims(got.dims, want))
-                                    : t.truth(false);
+    const z3::expr goal =
+        got.known ? t.conj(got.defined, t.sameDims(got.dims, want)) : t.truth(false);
     const std::string text = r.text;
     const SymShape output = m.forward->output;
     out.push_back({m.forward->ok(), goal, {}, [=](const z3::model& model) {
@@ -317,7 +335,8 @@ std::vector<Obligation> outputNumelObligations(Translator& t, const OpModel& m) 
   return {{f.bound && f.holds, goal, {}, [=](const z3::model& model) {
              return "the constraints hold but the output " + text + " " +
                     shapeOrRejection(model, output) +
-                    (output.known ? " (a negative extent or numel beyond 2^62)" : "");
+                    (output.known ? " (a negative extent, an int64 overflow or numel beyond 2^62)"
+                                  : "");
            }}};
 }
 
@@ -325,11 +344,11 @@ std::vector<Obligation> numelPreservedObligations(Translator& t, const OpModel& 
   const RowApp& f = *m.forward;
   const SymInt out = t.checkedNumel(f.output.dims);
   const SymInt in = t.checkedNumel(m.operandDims[0]);
-  return {{f.ok(), t.conj(out.defined, t.same(out.value, in.value)), {},
-           [=](const z3::model& model) {
-             return "numel(output) = " + std::to_string(detail::wordIn(model, out.value)) +
-                    ", numel(x) = " + std::to_string(detail::wordIn(model, in.value));
-           }}};
+  return {
+      {f.ok(), t.conj(out.defined, t.same(out.value, in.value)), {}, [=](const z3::model& model) {
+         return "numel(output) = " + std::to_string(detail::wordIn(model, out.value)) +
+                ", numel(x) = " + std::to_string(detail::wordIn(model, in.value));
+       }}};
 }
 
 z3::expr allBelow(Translator& t, std::span<const z3::expr> idx, std::span<const z3::expr> dims) {
@@ -374,8 +393,10 @@ std::vector<Obligation> permutationObligations(Translator& t, const OpModel& m,
   const std::vector<z3::expr> idx = indexVars(t, "i", x.size());
   const std::unique_ptr<RowApp> fi = reapply(t, f, t.knownShape(idx, t.truth(true)));
   const SymShape back = t.applyRecipe(f, recipe, fi->output);
-  z3::expr there = fi->structural() ? t.truth(false) : t.conj(fi->ok(), allBelow(t, fi->output.dims, fx));
-  z3::expr leftInverse = back.known ? t.conj(back.defined, t.sameDims(back.dims, idx)) : t.truth(false);
+  z3::expr there =
+      fi->structural() ? t.truth(false) : t.conj(fi->ok(), allBelow(t, fi->output.dims, fx));
+  z3::expr leftInverse =
+      back.known ? t.conj(back.defined, t.sameDims(back.dims, idx)) : t.truth(false);
   const SymShape fiOut = fi->output;
   Obligation forward{f.ok() && allBelow(t, idx, x), t.conj(there, leftInverse), bitsOf(idx),
                      [=](const z3::model& model) {
@@ -391,14 +412,14 @@ std::vector<Obligation> permutationObligations(Translator& t, const OpModel& m,
   std::string hFailure;
   if (h.known) {
     const std::unique_ptr<RowApp> fh = reapply(t, f, h);
-    const z3::expr round = fh->structural() ? t.truth(false)
-                                            : t.conj(fh->ok(), t.sameDims(fh->output.dims, o));
+    const z3::expr round =
+        fh->structural() ? t.truth(false) : t.conj(fh->ok(), t.sameDims(fh->output.dims, o));
     goal = t.conj(t.conj(h.defined, allBelow(t, h.dims, x)), round);
   }
   Obligation backward{f.ok() && allBelow(t, o, fx), goal, bitsOf(o), [=](const z3::model& model) {
-                        return "output index o = " + detail::dimsIn(model, o) +
-                               ": the recipe " + shapeOrRejection(model, h) + " (x " +
-                               detail::dimsIn(model, x) + "), which the row does not map back to o";
+                        return "output index o = " + detail::dimsIn(model, o) + ": the recipe " +
+                               shapeOrRejection(model, h) + " (x " + detail::dimsIn(model, x) +
+                               "), which the row does not map back to o";
                       }};
   return {forward, backward};
 }
@@ -406,8 +427,9 @@ std::vector<Obligation> permutationObligations(Translator& t, const OpModel& m,
 std::vector<Obligation> broadcastVjpObligations(Translator& t, const OpModel& m) {
   const rules::ShapeRule* helper = rules::helperRule("sumToShape");
   if (!helper) {
-    return {{t.truth(true), t.truth(false), {},
-             [](const z3::model&) { return std::string("no helper row sumToShape"); }}};
+    return {{t.truth(true), t.truth(false), {}, [](const z3::model&) {
+               return std::string("no helper row sumToShape");
+             }}};
   }
   SymArgs args;
   args.operands = {m.forward->output};
@@ -415,8 +437,8 @@ std::vector<Obligation> broadcastVjpObligations(Translator& t, const OpModel& m)
   const std::unique_ptr<RowApp> sum = t.applyRow(*helper, {}, std::move(args));
   const SymShape got = sum->output;
   const std::vector<z3::expr> want = m.operandDims[0];
-  const z3::expr goal = sum->structural() ? t.truth(false)
-                                          : t.conj(sum->ok(), t.sameDims(got.dims, want));
+  const z3::expr goal =
+      sum->structural() ? t.truth(false) : t.conj(sum->ok(), t.sameDims(got.dims, want));
   const z3::expr ok = sum->structural() ? t.truth(false) : sum->ok();
   return {{m.forward->ok(), goal, {}, [=](const z3::model& model) {
              return std::string("sumToShape ") +
@@ -519,8 +541,7 @@ void runOp(const Theorem& theorem, const Options& o, const RuleOverride* overrid
            TheoremResult& out) {
   const Op op = *theorem.op;
   const bool overridden = override && override->op == op;
-  const rules::ShapeRule& row =
-      overridden && override->row ? *override->row : rules::shapeRule(op);
+  const rules::ShapeRule& row = overridden && override->row ? *override->row : rules::shapeRule(op);
   const std::span<const rules::Recipe> recipes =
       overridden && override->recipes ? std::span<const rules::Recipe>(*override->recipes)
                                       : rules::vjpRecipes(op);
@@ -540,17 +561,18 @@ void runOp(const Theorem& theorem, const Options& o, const RuleOverride* overrid
         return;
       }
     }
-    runOpTheorem(rules, o, [&](Translator& t, const OpModel& m) {
-      return vjpShapeObligations(t, m, recipes);
-    }, out);
+    runOpTheorem(
+        rules, o,
+        [&](Translator& t, const OpModel& m) { return vjpShapeObligations(t, m, recipes); }, out);
   } else if (name == kOutputNumel) {
     runOpTheorem(rules, o, outputNumelObligations, out);
   } else if (name == kNumelPreserved) {
     runOpTheorem(rules, o, numelPreservedObligations, out);
   } else if (name == kPermutation) {
-    runOpTheorem(rules, o, [&](Translator& t, const OpModel& m) {
-      return permutationObligations(t, m, recipes);
-    }, out);
+    runOpTheorem(
+        rules, o,
+        [&](Translator& t, const OpModel& m) { return permutationObligations(t, m, recipes); },
+        out);
   } else if (name == kBroadcastVjp) {
     runOpTheorem(rules, o, broadcastVjpObligations, out);
   } else if (name == kIndexBounds) {
@@ -575,10 +597,14 @@ std::optional<std::string> validate(const Options& o) {
 
 const char* statusName(TheoremStatus status) {
   switch (status) {
-    case TheoremStatus::Proved: return "proved";
-    case TheoremStatus::Failed: return "FAILED";
-    case TheoremStatus::Unknown: return "UNKNOWN";
-    case TheoremStatus::Error: return "ERROR";
+    case TheoremStatus::Proved:
+      return "proved";
+    case TheoremStatus::Failed:
+      return "FAILED";
+    case TheoremStatus::Unknown:
+      return "UNKNOWN";
+    case TheoremStatus::Error:
+      return "ERROR";
   }
   return "?";
 }
@@ -633,8 +659,8 @@ std::string formatTheoremTable(std::span<const TheoremResult> results) {
     proved += r.proved() ? 1 : 0;
     out << std::left << std::setw(18) << r.theorem.name << std::setw(24)
         << (r.theorem.op ? std::string(opName(*r.theorem.op)) : std::string("-")) << std::setw(9)
-        << statusName(r.status) << std::right << std::setw(10) << std::fixed
-        << std::setprecision(3) << r.seconds << std::setw(9) << r.queries << "\n";
+        << statusName(r.status) << std::right << std::setw(10) << std::fixed << std::setprecision(3)
+        << r.seconds << std::setw(9) << r.queries << "\n";
     if (!r.counterexample.empty()) out << "    counterexample: " << r.counterexample << "\n";
     if (!r.proved() && !r.detail.empty()) out << "    " << r.detail << "\n";
   }

@@ -3,6 +3,7 @@
 #include "verigrad/smt/translate.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <memory>
 
@@ -21,8 +22,7 @@ bool wordValue(const z3::expr& e, int64_t& v) {
   return true;
 }
 
-const AttrSpec* findAttr(std::span<const AttrSpec> attrs, std::string_view name,
-                         size_t* intIndex) {
+const AttrSpec* findAttr(std::span<const AttrSpec> attrs, std::string_view name, size_t* intIndex) {
   size_t index = 0;
   for (const AttrSpec& a : attrs) {
     if (a.name == name) {
@@ -113,45 +113,126 @@ z3::expr fitsAfter(const z3::expr& wide) {
 }
 
 // Folds arithmetic on two numerals exactly as the evaluator computes it (nullopt: it fails).
-std::optional<int64_t> foldArithmetic(Kind kind, int64_t a, int64_t b, bool* failed) {
+std::optional<int64_t> foldArithmetic(Kind kind, int64_t a, int64_t b) {
   int64_t r = 0;
-  *failed = false;
   switch (kind) {
     case Kind::Add:
-      *failed = __builtin_add_overflow(a, b, &r);
-      break;
+      if (__builtin_add_overflow(a, b, &r)) return std::nullopt;
+      return r;
     case Kind::Sub:
-      *failed = __builtin_sub_overflow(a, b, &r);
-      break;
+      if (__builtin_sub_overflow(a, b, &r)) return std::nullopt;
+      return r;
     case Kind::Mul:
-      *failed = __builtin_mul_overflow(a, b, &r);
-      break;
+      if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+      return r;
     case Kind::FloorDiv:
-      *failed = b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1);
-      if (!*failed) r = a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
-      break;
+      if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1)) return std::nullopt;
+      return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
     default:
-      *failed = true;
+      return std::nullopt;
   }
-  return r;
 }
 
 }  // namespace
 
+// ---- intervals
+
+namespace {
+
+using Interval = std::pair<int64_t, int64_t>;
+
+std::optional<Interval> checkedInterval(__int128 lo, __int128 hi) {
+  if (lo < INT64_MIN || hi > INT64_MAX || lo > hi) return std::nullopt;
+  return Interval{static_cast<int64_t>(lo), static_cast<int64_t>(hi)};
+}
+
+std::optional<Interval> combine(Kind kind, const std::optional<Interval>& a,
+                                const std::optional<Interval>& b) {
+  if (!a || !b) return std::nullopt;
+  switch (kind) {
+    case Kind::Add:
+      return checkedInterval(__int128{a->first} + b->first, __int128{a->second} + b->second);
+    case Kind::Sub:
+      return checkedInterval(__int128{a->first} - b->second, __int128{a->second} - b->first);
+    case Kind::Mul: {
+      const __int128 corners[] = {__int128{a->first} * b->first, __int128{a->first} * b->second,
+                                  __int128{a->second} * b->first, __int128{a->second} * b->second};
+      return checkedInterval(*std::min_element(std::begin(corners), std::end(corners)),
+                             *std::max_element(std::begin(corners), std::end(corners)));
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<std::pair<int64_t, int64_t>> termInterval(const z3::expr& d,
+                                                        const IntervalHints& hints) {
+  uint64_t u = 0;
+  if (d.is_numeral() && d.is_numeral_u64(u)) {
+    const auto v = static_cast<int64_t>(u);
+    return Interval{v, v};
+  }
+  if (!d.is_app()) return std::nullopt;
+  auto fold = [&](Kind kind) {
+    std::optional<Interval> acc = termInterval(d.arg(0), hints);
+    for (unsigned i = 1; i < d.num_args(); ++i)
+      acc = combine(kind, acc, termInterval(d.arg(i), hints));
+    return acc;
+  };
+  switch (d.decl().decl_kind()) {
+    case Z3_OP_ZERO_EXT: {
+      const unsigned width = d.arg(0).get_sort().bv_size();
+      if (width >= kWordBits - 1) return std::nullopt;
+      const int64_t top = (int64_t{1} << width) - 1;
+      return Interval{0, hints.dimMax && width <= kDimBits ? std::min(*hints.dimMax, top) : top};
+    }
+    case Z3_OP_BADD:
+      return fold(Kind::Add);
+    case Z3_OP_BSUB:
+      return fold(Kind::Sub);
+    case Z3_OP_BMUL:
+      return fold(Kind::Mul);
+    case Z3_OP_ITE: {
+      const auto a = termInterval(d.arg(1), hints), b = termInterval(d.arg(2), hints);
+      if (!a || !b) return std::nullopt;
+      return Interval{std::min(a->first, b->first), std::max(a->second, b->second)};
+    }
+    case Z3_OP_UNINTERPRETED:
+      if (hints.numelHint && d.decl().name().str().rfind("numel_", 0) == 0) {
+        return Interval{0, Shape::kMaxNumel};
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 SymInt Translator::arithmetic(Kind kind, const z3::expr& a, const z3::expr& b) {
   int64_t x = 0, y = 0;
   if (wordValue(a, x) && wordValue(b, y)) {
-    bool failed = false;
-    const std::optional<int64_t> r = foldArithmetic(kind, x, y, &failed);
-    return {word(failed ? 0 : *r), truth(!failed)};
+    const std::optional<int64_t> r = foldArithmetic(kind, x, y);
+    return {word(r.value_or(0)), truth(r.has_value())};
   }
+  // When the operands' intervals show the result stays in int64, no overflow check is needed
+  // (a 128-bit product circuit for `*` would otherwise reach every query).
+  const bool safe = kind != Kind::FloorDiv && combine(kind, termInterval(a), termInterval(b));
   switch (kind) {
     case Kind::Add:
-      return {a + b, fitsAfter(z3::sext(a, 1) + z3::sext(b, 1))};
+      return {a + b, safe ? truth(true) : fitsAfter(z3::sext(a, 1) + z3::sext(b, 1))};
     case Kind::Sub:
-      return {a - b, fitsAfter(z3::sext(a, 1) - z3::sext(b, 1))};
-    case Kind::Mul:
-      return {a * b, z3::bvmul_no_overflow(a, b, true) && z3::bvmul_no_underflow(a, b)};
+      return {a - b, safe ? truth(true) : fitsAfter(z3::sext(a, 1) - z3::sext(b, 1))};
+    case Kind::Mul: {
+      if (safe) return {a * b, truth(true)};
+      // The exact product in 128 bits fits int64 when its top 65 bits are all equal. (Z3
+      // 4.8.12's signed bvmul_no_overflow/no_underflow misjudge negative operands: the encoding
+      // test caught -1 * -1 reported as an overflow.)
+      const z3::expr wide = z3::sext(a, kWordBits) * z3::sext(b, kWordBits);
+      const z3::expr top = wide.extract(2 * kWordBits - 1, kWordBits - 1);
+      const unsigned width = kWordBits + 1;
+      return {a * b, top == c_.bv_val(0, width) || top == ~c_.bv_val(0, width)};
+    }
     case Kind::FloorDiv: {
       // bvsdiv truncates toward zero and bvsrem takes the dividend's sign, as C++ / and % do.
       const z3::expr q = a / b;
@@ -350,7 +431,8 @@ SymInt Translator::evalDim(const rules::DimExpr& e, const Scope& scope) {
       const SymInt a = evalDim(*e.lhs, scope);
       const SymInt b = evalDim(*e.rhs, scope);
       // Only the chosen branch is evaluated: only its failures count.
-      return {pick(c.value, a.value, b.value), conj(c.defined, pick(c.value, a.defined, b.defined))};
+      return {pick(c.value, a.value, b.value),
+              conj(c.defined, pick(c.value, a.defined, b.defined))};
     }
   }
   return undefined;
@@ -387,7 +469,8 @@ SymBool Translator::evalCond(const rules::Cond& c, const Scope& scope) {
       const size_t offset = to.dims.size() - from.dims.size();
       z3::expr value = truth(true);
       for (size_t i = 0; i < from.dims.size(); ++i) {
-        value = conj(value, disj(same(from.dims[i], word(1)), same(from.dims[i], to.dims[i + offset])));
+        value =
+            conj(value, disj(same(from.dims[i], word(1)), same(from.dims[i], to.dims[i + offset])));
       }
       return {value, defined};
     }
@@ -415,11 +498,11 @@ SymShape Translator::editPack(const rules::ShapeExpr& s, const Scope& scope) {
   if (!p || !s.arg0) return failedShape("pack " + s.pack + " is unbound");
   const auto rank = static_cast<int64_t>(p->size());
   const int64_t last = s.kind == SK::Swap ? rank - 2 : rank - 1;
-  if (last < 0) return failedShape(rules::shapeText(s) + ": no axis is valid for rank " +
-                                   std::to_string(rank));
+  if (last < 0)
+    return failedShape(rules::shapeText(s) + ": no axis is valid for rank " + std::to_string(rank));
   const SymInt axis = evalDim(*s.arg0, scope);
-  z3::expr defined = conj(axis.defined, conj(z3::sle(word(0), axis.value),
-                                             z3::sle(axis.value, word(last))));
+  z3::expr defined =
+      conj(axis.defined, conj(z3::sle(word(0), axis.value), z3::sle(axis.value, word(last))));
   int64_t a = 0;
   const bool concrete = wordValue(axis.value, a);
   if (concrete && (a < 0 || a > last)) defined = truth(false);
@@ -444,7 +527,8 @@ SymShape Translator::editPack(const rules::ShapeExpr& s, const Scope& scope) {
     if (!s.arg1) return failedShape("malformed " + rules::shapeText(s));
     const SymInt extent = evalDim(*s.arg1, scope);
     defined = conj(defined, conj(extent.defined, z3::sle(word(0), extent.value)));
-    for (size_t i = 0; i < n; ++i) out.push_back(pick(at(static_cast<int64_t>(i)), extent.value, (*p)[i]));
+    for (size_t i = 0; i < n; ++i)
+      out.push_back(pick(at(static_cast<int64_t>(i)), extent.value, (*p)[i]));
   }
   return makeShape(std::move(out), defined);
 }
@@ -496,9 +580,9 @@ bool Translator::bindOperand(RowApp& app, size_t k) {
   const size_t rank = shape.dims.size();
   if (!shape.known || (hasPack ? rank < fixed : rank != fixed)) {
     app.bound = truth(false);
-    app.output = failedShape("operand #" + std::to_string(k) + " has rank " +
-                             std::to_string(rank) + ", the pattern needs " +
-                             (hasPack ? ">= " : "") + std::to_string(fixed));
+    app.output =
+        failedShape("operand #" + std::to_string(k) + " has rank " + std::to_string(rank) +
+                    ", the pattern needs " + (hasPack ? ">= " : "") + std::to_string(fixed));
     return false;
   }
   const size_t packSize = rank - fixed;
@@ -546,8 +630,8 @@ std::unique_ptr<RowApp> Translator::applyRow(const rules::ShapeRule& rule,
   }
   const bool needsTarget = rule.text.find("@shape") != std::string::npos;
   if (app->args.operands.size() != rule.operands.size() ||
-      (!takesList && app->args.ints.size() != numInts) ||
-      (needsTarget && !app->args.target) || rule.text.empty()) {
+      (!takesList && app->args.ints.size() != numInts) || (needsTarget && !app->args.target) ||
+      rule.text.empty()) {
     app->bound = truth(false);
     app->output = failedShape(rule.name + ": wrong number of operands or attributes");
     return app;

@@ -15,10 +15,10 @@
 namespace verigrad::smt {
 
 struct FaithfulnessOptions {
-  int maxRank = 4;         // operand and target ranks
-  int64_t maxDim = 4;      // every dim in [0, maxDim]
+  int maxRank = 4;                                           // operand and target ranks
+  int64_t maxDim = 4;                                        // every dim in [0, maxDim]
   std::vector<int64_t> attrValues = {-1, 0, 1, 2, 3, 4, 5};  // int attributes and list entries
-  int maxListLength = 3;   // `ints` lists: every list of this length or shorter
+  int maxListLength = 3;  // `ints` lists: every list of this length or shorter
   // A rank choice whose operands' dims, enumerated independently, give at most this many cases
   // is enumerated that way (every accepted and rejected combination). Beyond it, dims are
   // enumerated per name of the row's patterns (every shape matching the signature), plus each

@@ -38,7 +38,7 @@ struct SymbolicGraph {
     size_t line = 0;
     Op op{};
     std::vector<uint32_t> parents;
-    std::vector<DimPtr> ints;            // one expression per `int` attribute
+    std::vector<DimPtr> ints;                  // one expression per `int` attribute
     std::optional<std::vector<int64_t>> list;  // an `ints` attribute
     size_t numLiterals = 0;
     std::optional<std::vector<DimPtr>> declared;
@@ -57,11 +57,11 @@ struct SymbolRange {
 };
 
 struct ShapesOptions {
-  int64_t minDim = 1;                  // default range of every symbol: a batch is >= 1
+  int64_t minDim = 1;  // default range of every symbol: a batch is >= 1
   int64_t maxDim = int64_t{1} << 15;
-  std::vector<SymbolRange> ranges;     // per-symbol overrides
-  unsigned timeoutMs = 30000;          // per solver query
-  bool minimizeCore = true;            // shrink the unsat core until every literal is needed
+  std::vector<SymbolRange> ranges;  // per-symbol overrides
+  unsigned timeoutMs = 30000;       // per solver query
+  bool minimizeCore = true;         // shrink the unsat core until every literal is needed
 };
 
 enum class ShapesVerdict : uint8_t {
@@ -79,7 +79,7 @@ struct ShapesReport {
   std::vector<std::string> failing;   // ForSome: what fails under the counterexample
   std::vector<std::string> conflict;  // IllShaped: the lines in the (minimal) unsat core
   std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>> bounds;  // symbol ranges
-  std::string message;                // Error/Unknown: why
+  std::string message;                                                      // Error/Unknown: why
   double seconds = 0;
   int queries = 0;
 };

@@ -4,11 +4,11 @@
 // Encoding. Every value the evaluator computes in int64 is a 64-bit bit-vector term with signed
 // comparisons, and every way the evaluator can fail (int64 overflow, division by zero, an index
 // outside a pack, a negative extent, numel beyond 2^62, a violated constraint) becomes part of a
-// Boolean `defined` term, so "the evaluator returns this shape" is `defined` plus the dims. Ranks are
-// concrete: a shape is a list of terms whose length is a C++ number, and the caller enumerates the
-// ranks of packs and target shapes (the evaluator, too, dispatches on concrete ranks). A failure
-// that does not depend on any dim value (a rank or arity mismatch) is a *structural* failure:
-// `known == false`. Symbolic dims are 16-bit variables zero-extended to 64 bits before any
+// Boolean `defined` term, so "the evaluator returns this shape" is `defined` plus the dims. Ranks
+// are concrete: a shape is a list of terms whose length is a C++ number, and the caller enumerates
+// the ranks of packs and target shapes (the evaluator, too, dispatches on concrete ranks). A
+// failure that does not depend on any dim value (a rank or arity mismatch) is a *structural*
+// failure: `known == false`. Symbolic dims are 16-bit variables zero-extended to 64 bits before any
 // arithmetic, so products never wrap unnoticed and bit-blasting sees constant high bits.
 //
 // This header exposes z3++; consumers that only want results include theorems.hpp or shapes.hpp.
@@ -57,11 +57,11 @@ struct SymShape {
 // "every entry is >= 0"; that abstraction is exact for everything a row can say.
 struct SymArgs {
   std::vector<SymShape> operands;
-  std::vector<z3::expr> ints;            // one 64-bit term per `int` attribute, in ops.def order
-  std::optional<z3::expr> listCount;     // an `ints` attribute: its length
-  std::optional<z3::expr> listNonNeg;    // ... and whether all its entries are >= 0
-  std::optional<z3::expr> numLiterals;   // count() of a `lits` attribute
-  std::optional<SymShape> target;        // @shape
+  std::vector<z3::expr> ints;           // one 64-bit term per `int` attribute, in ops.def order
+  std::optional<z3::expr> listCount;    // an `ints` attribute: its length
+  std::optional<z3::expr> listNonNeg;   // ... and whether all its entries are >= 0
+  std::optional<z3::expr> numLiterals;  // count() of a `lits` attribute
+  std::optional<SymShape> target;       // @shape
 };
 
 // What a row's expressions see after its operands were bound (the evaluator's Env).
@@ -162,6 +162,18 @@ class Translator {
   bool abstractNumel_ = false;
   std::vector<NumelApp> numelApps_;
 };
+
+// An interval [lo, hi] containing the int64 value of a word term, from its structure: a
+// zero-extended w-bit variable lies in [0, 2^w - 1] (or [0, dimHint] with a hint), numerals are
+// themselves, and +, -, *, if-then-else combine intervals exactly when no bound leaves int64 (then
+// the bit-vector operation cannot wrap, so the interval is sound). With `numelHint`, an abstract
+// product chain's value counts as [0, 2^62] (true wherever the chain fits). nullopt: unknown.
+struct IntervalHints {
+  std::optional<int64_t> dimMax;  // bound zero-extended dims by this instead of their width
+  bool numelHint = false;
+};
+std::optional<std::pair<int64_t, int64_t>> termInterval(const z3::expr& e,
+                                                        const IntervalHints& hints = {});
 
 // ---- per-op symbolic models (shared by the theorems and the faithfulness check, so the
 // theorems are about the same terms the faithfulness check compares with the engine)
