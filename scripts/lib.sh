@@ -83,3 +83,20 @@ test_asan() {
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     ctest --preset asan
 }
+
+# Installs the libraries into a temporary prefix, then builds and runs examples/consumer (a
+# separate CMake project) against the installed package, so a broken install fails the run.
+consumer_example() {
+  local prefix
+  prefix="$(mktemp -d)"
+  cmake --install build --prefix "${prefix}" >/dev/null &&
+    cmake -S examples/consumer -B "${prefix}/consumer-build" -G Ninja \
+      -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="${prefix}" "${VERIGRAD_LAUNCHER[@]}" \
+      >/dev/null &&
+    cmake --build "${prefix}/consumer-build" &&
+    "${prefix}/consumer-build/consumer" &&
+    "${prefix}/consumer-build/consumer_engine_only"
+  local status=$?
+  rm -rf "${prefix}"
+  return ${status}
+}
