@@ -105,7 +105,7 @@ std::string helpText(const CommandSpec& spec) {
     if (o.arity != OptionSpec::Arity::Switch) left += " " + std::string(o.metavar);
     if (o.arity == OptionSpec::Arity::Many) left += "...";
     os << "  " << left;
-    os << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << o.help << "\n";
+    os << std::string(left.size() < 24 ? 24 - left.size() : 2, ' ') << o.help << "\n";
   }
   os << "  -h, --help" << std::string(14, ' ') << "show this help and exit\n";
   return os.str();

@@ -14,6 +14,8 @@ stage() {
   if ! "$@"; then
     end=$(date +%s)
     echo "==> ${name} FAILED after $((end - start)) s" >&2
+    VERIGRAD_STAGE_LOG+=("$(printf '%-14s %5d s FAILED' "${name}" "$((end - start))")")
+    print_stage_times
     exit 1
   fi
   end=$(date +%s)
@@ -76,9 +78,9 @@ build_asan() {
 }
 
 # Sanitizers slow every case several times over, so RapidCheck runs fewer cases here
-# (VERIGRAD_ASAN_CASES, default 20): the Release run above already ran the pinned counts.
+# (VERIGRAD_ASAN_CASES, default 50): the Release run above already ran the pinned counts.
 test_asan() {
-  RC_PARAMS="max_success=${VERIGRAD_ASAN_CASES:-20}" \
+  RC_PARAMS="max_success=${VERIGRAD_ASAN_CASES:-50}" \
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     ctest --preset asan

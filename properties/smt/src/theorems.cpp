@@ -191,7 +191,10 @@ std::optional<std::vector<std::vector<AttrChoice>>> attrChoices(const OpModel& m
                                                                 const Options& o,
                                                                 TheoremResult& out) {
   std::vector<std::vector<AttrChoice>> combos(1);
-  for (const auto& [name, v] : m.intAttrs) {
+  for (const auto& attr : m.intAttrs) {
+    // Named, not a structured binding: clang 14 cannot capture bindings in the lambda below.
+    const auto& name = attr.first;
+    const z3::expr& v = attr.second;
     if (v.is_numeral()) continue;
     z3::context& c = v.ctx();
     auto confined = [&](int64_t hi) -> std::optional<bool> {
