@@ -1,5 +1,5 @@
 # Compiler flags for project code, in one place. Targets opt in with verigrad_project_flags().
-if(CMAKE_CXX_COMPILER_LAUNCHER STREQUAL "")
+if(NOT CMAKE_CXX_COMPILER_LAUNCHER)
   find_program(CCACHE_PROGRAM ccache)
   if(CCACHE_PROGRAM)
     set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})

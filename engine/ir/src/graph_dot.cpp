@@ -18,10 +18,11 @@ std::string escape(const std::string& s) {
 std::string printDot(const Graph& g, std::optional<ValueId> highlight) {
   std::string out = "digraph verigrad {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
   for (ValueId id = 0; id < g.numValues(); ++id) {
-    std::string label = g.isInput(id) ? "%" + std::to_string(id) + " input"
-                                      : g.nodeText(id);
-    label += "\\n" + g.shapeOf(id).str();
-    out += "  v" + std::to_string(id) + " [label=\"" + escape(label) + "\"";
+    const std::string head =
+        g.isInput(id) ? "%" + std::to_string(id) + " input" : g.nodeText(id);
+    // Escape the text first: the "\n" line break between head and shape is DOT syntax.
+    const std::string label = escape(head) + "\\n" + escape(g.shapeOf(id).str());
+    out += "  v" + std::to_string(id) + " [label=\"" + label + "\"";
     if (g.isInput(id)) out += ", style=rounded";
     if (highlight && *highlight == id) out += ", color=red, penwidth=3, fontcolor=red";
     out += "];\n";
