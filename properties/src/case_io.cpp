@@ -2,12 +2,12 @@
 // only a property case carries (`seedb`, `tangent`, `coeff a|b`, `out`). Every error names its
 // line.
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "verigrad/graph_text.hpp"
+#include "verigrad/text_cursor.hpp"
 #include "verigrad/props/case.hpp"
 
 namespace verigrad::props {
@@ -48,76 +48,17 @@ bool sameTensors(const std::vector<Tensor<Rational>>& a, const std::vector<Tenso
 
 // ---- parsing the case's own data lines
 
-// A cursor over one data line; errors carry "line L, column C".
-class Cursor {
- public:
-  Cursor(std::string_view text, size_t lineNo) : s_(text), line_(lineNo) {}
+// An exact rational data entry, up to the next ',' or ']'.
+Result<Rational> readRational(TextCursor& c) {
+  const size_t start = c.position();
+  Result<Rational> r = Rational::parse(c.token(",]"));
+  if (!r.ok()) return c.errorAt(start, "bad rational: " + r.error().message);
+  return r;
+}
 
-  void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool atEnd() {
-    skipSpace();
-    return pos_ >= s_.size();
-  }
-  bool accept(std::string_view token) {
-    skipSpace();
-    if (s_.substr(pos_, token.size()) != token) return false;
-    pos_ += token.size();
-    return true;
-  }
-  Status expect(std::string_view token, std::string_view what) {
-    if (accept(token)) return okStatus();
-    return error("expected '" + std::string(token) + "' " + std::string(what));
-  }
-  std::string_view word() {
-    skipSpace();
-    const size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])))) ++pos_;
-    return s_.substr(start, pos_ - start);
-  }
-  Result<size_t> id(std::string_view what) {
-    if (!accept("%")) return error("expected a value id like %3 " + std::string(what));
-    size_t v = 0;
-    auto [end, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
-    if (ec != std::errc()) return error("expected a value id like %3 " + std::string(what));
-    pos_ = static_cast<size_t>(end - s_.data());
-    return v;
-  }
-  Result<Rational> rational() {
-    skipSpace();
-    const size_t start = pos_;
-    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != ']' &&
-           !std::isspace(static_cast<unsigned char>(s_[pos_]))) {
-      ++pos_;
-    }
-    Result<Rational> r = Rational::parse(s_.substr(start, pos_ - start));
-    if (!r.ok()) return errorAt(start, "bad rational: " + r.error().message);
-    return r;
-  }
-  Result<std::vector<Rational>> list() {
-    std::vector<Rational> out;
-    VG_TRY_STATUS(expect("[", "to open the data"));
-    if (accept("]")) return out;
-    while (true) {
-      Result<Rational> x = rational();
-      if (!x.ok()) return x.error();
-      out.push_back(std::move(x).value());
-      if (accept("]")) return out;
-      VG_TRY_STATUS(expect(",", "or ']' in the data"));
-    }
-  }
-  Error error(const std::string& what) const { return errorAt(pos_, what); }
-  Error errorAt(size_t pos, const std::string& what) const {
-    return Error::make(ErrorCode::Parse, "line " + std::to_string(line_) + ", column " +
-                                             std::to_string(pos + 1) + ": " + what);
-  }
-
- private:
-  std::string_view s_;
-  size_t line_;
-  size_t pos_ = 0;
-};
+Result<std::vector<Rational>> readData(TextCursor& c) {
+  return c.list<Rational>([&] { return readRational(c); }, "the data");
+}
 
 struct Line {
   std::string_view text;  // without the comment
@@ -160,7 +101,7 @@ Error withLine(Error e, const std::vector<Line>& lines) {
     const std::string idText =
         e.message.substr(head.size(), e.message.find(' ', head.size()) - head.size());
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-      Cursor c(it->text, it->number);
+      TextCursor c(it->text, it->number);
       if (!c.accept(kind) || !c.accept("%")) continue;
       if (c.word() == idText) {
         e.message = "line " + std::to_string(it->number) + ": " + e.message;
@@ -179,16 +120,16 @@ struct CaseData {
   std::optional<size_t> out;
 };
 
-Status parseTensorLine(Cursor& c, std::string_view kind, const Graph& g,
+Status parseTensorLine(TextCursor& c, std::string_view kind, const Graph& g,
                        std::vector<std::optional<std::vector<Rational>>>& slots) {
-  Result<size_t> id = c.id("after '" + std::string(kind) + "'");
+  Result<size_t> id = c.id<size_t>("after '" + std::string(kind) + "'");
   if (!id.ok()) return id.error();
   if (id.value() >= slots.size()) {
     return c.error(std::string(kind) + " %" + std::to_string(id.value()) + " is not " +
                    (kind == "tangent" ? "an input" : "a value id"));
   }
   VG_TRY_STATUS(c.expect("=", "before the data"));
-  Result<std::vector<Rational>> data = c.list();
+  Result<std::vector<Rational>> data = readData(c);
   if (!data.ok()) return data.error();
   if (!c.atEnd()) return c.error("unexpected text after the data");
   const Shape& s = g.shapeOf(static_cast<ValueId>(id.value()));
@@ -204,11 +145,11 @@ Status parseTensorLine(Cursor& c, std::string_view kind, const Graph& g,
   return okStatus();
 }
 
-Status parseCoeffLine(Cursor& c, CaseData& data) {
+Status parseCoeffLine(TextCursor& c, CaseData& data) {
   std::string_view which = c.word();
   if (which != "a" && which != "b") return c.error("expected 'coeff a' or 'coeff b'");
   VG_TRY_STATUS(c.expect("=", "after the coefficient name"));
-  Result<Rational> q = c.rational();
+  Result<Rational> q = readRational(c);
   if (!q.ok()) return q.error();
   if (!c.atEnd()) return c.error("unexpected text after the coefficient");
   std::optional<Rational>& slot = which == "a" ? data.coeffA : data.coeffB;
@@ -218,8 +159,8 @@ Status parseCoeffLine(Cursor& c, CaseData& data) {
 }
 
 // An out-of-range id is a legal case: the properties check the error it gives.
-Status parseOutLine(Cursor& c, CaseData& data) {
-  Result<size_t> id = c.id("after 'out'");
+Status parseOutLine(TextCursor& c, CaseData& data) {
+  Result<size_t> id = c.id<size_t>("after 'out'");
   if (!id.ok()) return id.error();
   if (!c.atEnd()) return c.error("unexpected text after the output id");
   if (data.out) return c.error("duplicate out");
@@ -228,7 +169,7 @@ Status parseOutLine(Cursor& c, CaseData& data) {
 }
 
 Status parseDataLine(const Line& line, const Graph& g, CaseData& data) {
-  Cursor c(line.text, line.number);
+  TextCursor c(line.text, line.number);
   const std::string_view kind = c.word();
   if (kind == "seedb") return parseTensorLine(c, kind, g, data.seedsB);
   if (kind == "tangent") return parseTensorLine(c, kind, g, data.tangents);

@@ -2,11 +2,10 @@
 // through GraphBuilder::addNode, the one validation path.
 #include "verigrad/graph_text.hpp"
 
-#include <cctype>
-#include <charconv>
 
 #include "node_text.hpp"
 #include "verigrad/graph_builder.hpp"
+#include "verigrad/text_cursor.hpp"
 
 namespace verigrad {
 namespace {
@@ -17,107 +16,22 @@ std::string literalList(const std::vector<ExactLiteral>& xs) {
   return out + "]";
 }
 
-// A cursor over one line, with the errors it reports carrying line and column.
-class LineCursor {
- public:
-  LineCursor(std::string_view line, size_t lineNo) : s_(line), line_(lineNo) {}
+// A literal runs up to the next ',', ']' or '}' (or whitespace).
+Result<ExactLiteral> readLiteral(TextCursor& c) {
+  const size_t start = c.position();
+  Result<ExactLiteral> lit = ExactLiteral::parse(c.token(",]}"));
+  if (!lit.ok()) return c.errorAt(start, "bad literal: " + lit.error().message);
+  return lit;
+}
 
-  void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool atEnd() {
-    skipSpace();
-    return pos_ >= s_.size();
-  }
-  bool accept(std::string_view token) {
-    skipSpace();
-    if (s_.substr(pos_, token.size()) != token) return false;
-    pos_ += token.size();
-    return true;
-  }
-  Status expect(std::string_view token, std::string_view what) {
-    if (accept(token)) return okStatus();
-    return error("expected '" + std::string(token) + "' " + std::string(what));
-  }
-  std::string_view word() {
-    skipSpace();
-    size_t start = pos_;
-    while (pos_ < s_.size() &&
-           (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
-      ++pos_;
-    }
-    return s_.substr(start, pos_ - start);
-  }
-  Result<int64_t> integer(std::string_view what) {
-    skipSpace();
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
-    if (ec != std::errc()) return error("expected an integer " + std::string(what));
-    pos_ = static_cast<size_t>(end - s_.data());
-    return v;
-  }
-  Result<ValueId> id(std::string_view what) {
-    skipSpace();
-    if (!accept("%")) return error("expected a value id like %3 " + std::string(what));
-    Result<int64_t> v = integer(what);
-    if (!v.ok()) return v.error();
-    if (v.value() < 0 || v.value() >= static_cast<int64_t>(Var::kInvalid)) {
-      return error("value id out of range");
-    }
-    return static_cast<ValueId>(v.value());
-  }
-  // A literal runs up to the next ',', ']' or '}' (or whitespace).
-  Result<ExactLiteral> literal() {
-    skipSpace();
-    size_t start = pos_;
-    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != ']' && s_[pos_] != '}' &&
-           !std::isspace(static_cast<unsigned char>(s_[pos_]))) {
-      ++pos_;
-    }
-    Result<ExactLiteral> lit = ExactLiteral::parse(s_.substr(start, pos_ - start));
-    if (!lit.ok()) {
-      pos_ = start;
-      return error("bad literal: " + lit.error().message);
-    }
-    return lit;
-  }
-  template <class T, class Item>
-  Result<std::vector<T>> list(Item&& item) {
-    std::vector<T> out;
-    VG_TRY_STATUS(expect("[", "to open a list"));
-    if (accept("]")) return out;
-    while (true) {
-      Result<T> x = item();
-      if (!x.ok()) return x.error();
-      out.push_back(std::move(x).value());
-      if (accept("]")) return out;
-      VG_TRY_STATUS(expect(",", "or ']' in a list"));
-    }
-  }
-  Result<Shape> shape() {
-    Result<std::vector<int64_t>> dims =
-        list<int64_t>([this] { return integer("as a dimension"); });
-    if (!dims.ok()) return dims.error();
-    Result<Shape> s = Shape::make(dims.value());
-    if (!s.ok()) return error(s.error().message);
-    return s;
-  }
-  Error error(const std::string& what) const { return errorAt(pos_, what); }
-  // An error pointing at an earlier position, e.g. the start of a word already consumed.
-  Error errorAt(size_t pos, const std::string& what) const {
-    return Error::make(ErrorCode::Parse, "line " + std::to_string(line_) + ", column " +
-                                             std::to_string(pos + 1) + ": " + what);
-  }
-  size_t position() {
-    skipSpace();
-    return pos_;
-  }
-
- private:
-  std::string_view s_;
-  size_t line_;
-  size_t pos_ = 0;
-};
+Result<Shape> readShape(TextCursor& c) {
+  Result<std::vector<int64_t>> dims =
+      c.list<int64_t>([&] { return c.integer<int64_t>("as a dimension"); });
+  if (!dims.ok()) return dims.error();
+  Result<Shape> s = Shape::make(dims.value());
+  if (!s.ok()) return c.error(s.error().message);
+  return s;
+}
 
 struct NodeLine {
   Op op;
@@ -127,7 +41,7 @@ struct NodeLine {
   Shape shape;
 };
 
-Status parseAttributes(LineCursor& c, const OpInfo& info, NodeLine& node) {
+Status parseAttributes(TextCursor& c, const OpInfo& info, NodeLine& node) {
   if (!c.accept("{")) {
     if (!info.attrs.empty()) return c.error(std::string(info.name) + " needs attributes {...}");
     return okStatus();
@@ -144,25 +58,25 @@ Status parseAttributes(LineCursor& c, const OpInfo& info, NodeLine& node) {
     VG_TRY_STATUS(c.expect("=", "after the attribute name"));
     switch (spec.kind) {
       case AttrKind::Int: {
-        Result<int64_t> v = c.integer("attribute value");
+        Result<int64_t> v = c.integer<int64_t>("attribute value");
         if (!v.ok()) return v.error();
         node.ints.push_back(v.value());
         break;
       }
       case AttrKind::Ints: {
-        auto v = c.list<int64_t>([&] { return c.integer("in the list"); });
+        auto v = c.list<int64_t>([&] { return c.integer<int64_t>("in the list"); });
         if (!v.ok()) return v.error();
         node.ints = std::move(v).value();
         break;
       }
       case AttrKind::Lit: {
-        Result<ExactLiteral> v = c.literal();
+        Result<ExactLiteral> v = readLiteral(c);
         if (!v.ok()) return v.error();
         node.literals.push_back(std::move(v).value());
         break;
       }
       case AttrKind::Lits: {
-        auto v = c.list<ExactLiteral>([&] { return c.literal(); });
+        auto v = c.list<ExactLiteral>([&] { return readLiteral(c); });
         if (!v.ok()) return v.error();
         node.literals = std::move(v).value();
         break;
@@ -172,7 +86,7 @@ Status parseAttributes(LineCursor& c, const OpInfo& info, NodeLine& node) {
   return c.expect("}", "to close the attributes");
 }
 
-Result<NodeLine> parseNodeLine(LineCursor& c) {
+Result<NodeLine> parseNodeLine(TextCursor& c) {
   NodeLine node{};
   VG_TRY_STATUS(c.expect("=", "after the node id"));
   const size_t nameAt = c.position();
@@ -183,7 +97,7 @@ Result<NodeLine> parseNodeLine(LineCursor& c) {
   VG_TRY_STATUS(c.expect("(", "after the op name"));
   if (!c.accept(")")) {
     while (true) {
-      Result<ValueId> p = c.id("as an operand");
+      Result<ValueId> p = c.id<ValueId>("as an operand");
       if (!p.ok()) return p.error();
       node.parents.push_back(p.value());
       if (c.accept(")")) break;
@@ -192,7 +106,7 @@ Result<NodeLine> parseNodeLine(LineCursor& c) {
   }
   VG_TRY_STATUS(parseAttributes(c, opInfo(node.op), node));
   VG_TRY_STATUS(c.expect(":", "before the declared shape"));
-  Result<Shape> s = c.shape();
+  Result<Shape> s = readShape(c);
   if (!s.ok()) return s.error();
   node.shape = s.value();
   if (!c.atEnd()) return c.error("unexpected text after the declared shape");
@@ -238,32 +152,32 @@ Result<GraphText> parseGraphText(std::string_view text) {
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    LineCursor c(line, lineNo);
+    TextCursor c(line, lineNo);
     if (c.atEnd()) continue;
 
     if (c.accept("input")) {
       if (builder) return c.error("inputs must precede the nodes");
-      Result<ValueId> id = c.id("after 'input'");
+      Result<ValueId> id = c.id<ValueId>("after 'input'");
       if (!id.ok()) return id.error();
       if (id.value() != inputs.size()) {
         return c.error("expected input %" + std::to_string(inputs.size()) + " next");
       }
       VG_TRY_STATUS(c.expect(":", "before the input shape"));
-      Result<Shape> s = c.shape();
+      Result<Shape> s = readShape(c);
       if (!s.ok()) return s.error();
       if (!c.atEnd()) return c.error("unexpected text after the input shape");
       inputs.push_back(s.value());
     } else if (const bool isValue = c.accept("value"); isValue || c.accept("seed")) {
-      Result<ValueId> id = c.id("after 'value'/'seed'");
+      Result<ValueId> id = c.id<ValueId>("after 'value'/'seed'");
       if (!id.ok()) return id.error();
       VG_TRY_STATUS(c.expect("=", "before the data"));
-      auto data = c.list<ExactLiteral>([&] { return c.literal(); });
+      auto data = c.list<ExactLiteral>([&] { return readLiteral(c); });
       if (!data.ok()) return data.error();
       if (!c.atEnd()) return c.error("unexpected text after the data");
       (isValue ? values : seeds).emplace_back(id.value(), std::move(data).value());
     } else {
       if (!builder) builder.emplace(inputs);
-      Result<ValueId> id = c.id("to start a node line");
+      Result<ValueId> id = c.id<ValueId>("to start a node line");
       if (!id.ok()) return id.error();
       if (id.value() != builder->numValues()) {
         return c.error("expected node %" + std::to_string(builder->numValues()) + " next");

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "verigrad/smt/shapes.hpp"
+#include "verigrad/text_cursor.hpp"
 
 namespace verigrad::smt {
 namespace {
@@ -22,70 +23,13 @@ Error lineError(size_t line, const std::string& what) {
   return Error::make(ErrorCode::Parse, "line " + std::to_string(line) + ": " + what);
 }
 
-class Cursor {
- public:
-  Cursor(std::string_view s, size_t line) : s_(s), line_(line) {}
-
-  void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool atEnd() {
-    skipSpace();
-    return pos_ >= s_.size();
-  }
-  bool accept(std::string_view token) {
-    skipSpace();
-    if (s_.substr(pos_, token.size()) != token) return false;
-    pos_ += token.size();
-    return true;
-  }
-  Status expect(std::string_view token, std::string_view what) {
-    if (accept(token)) return okStatus();
-    return error("expected '" + std::string(token) + "' " + std::string(what));
-  }
-  std::string_view word() {
-    skipSpace();
-    const size_t start = pos_;
-    while (pos_ < s_.size() && isIdentChar(s_[pos_])) ++pos_;
-    return s_.substr(start, pos_ - start);
-  }
-  Result<uint32_t> id(std::string_view what) {
-    skipSpace();
-    if (!accept("%")) return error("expected a value id like %3 " + std::string(what));
-    uint32_t v = 0;
-    auto [end, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
-    if (ec != std::errc()) return error("expected a value id " + std::string(what));
-    pos_ = static_cast<size_t>(end - s_.data());
-    return v;
-  }
-  // Text up to (not including) the first of `stops` outside parentheses and brackets.
-  std::string_view until(std::string_view stops) {
-    skipSpace();
-    const size_t start = pos_;
-    int depth = 0;
-    for (; pos_ < s_.size(); ++pos_) {
-      const char c = s_[pos_];
-      if (depth == 0 && stops.find(c) != std::string_view::npos) break;
-      depth += (c == '(' || c == '[') ? 1 : (c == ')' || c == ']') ? -1 : 0;
-    }
-    return s_.substr(start, pos_ - start);
-  }
-  // A bracketed list "[...]" as its inner text.
-  Result<std::string_view> bracketed(std::string_view what) {
-    VG_TRY_STATUS(expect("[", what));
-    std::string_view inner = until("]");
-    VG_TRY_STATUS(expect("]", "to close the list"));
-    return inner;
-  }
-  Error error(const std::string& what) const {
-    return lineError(line_, "column " + std::to_string(pos_ + 1) + ": " + what);
-  }
-
- private:
-  std::string_view s_;
-  size_t line_;
-  size_t pos_ = 0;
-};
+// A bracketed list "[...]" as its inner text.
+Result<std::string_view> bracketed(TextCursor& c, std::string_view what) {
+  VG_TRY_STATUS(c.expect("[", what));
+  std::string_view inner = c.until("]");
+  VG_TRY_STATUS(c.expect("]", "to close the list"));
+  return inner;
+}
 
 std::vector<std::string_view> splitTopLevel(std::string_view s) {
   std::vector<std::string_view> out;
@@ -160,14 +104,14 @@ std::vector<Line> splitLines(std::string_view text) {
   return out;
 }
 
-Status parseInput(SymbolicGraph& g, Cursor& c, const Line& l) {
-  Result<uint32_t> id = c.id("after 'input'");
+Status parseInput(SymbolicGraph& g, TextCursor& c, const Line& l) {
+  Result<uint32_t> id = c.id<uint32_t>("after 'input'");
   if (!id.ok()) return id.error();
   if (id.value() != g.inputs.size()) {
     return c.error("expected input %" + std::to_string(g.inputs.size()) + " next");
   }
   VG_TRY_STATUS(c.expect(":", "before the input shape"));
-  Result<std::string_view> inner = c.bracketed("to open the input shape");
+  Result<std::string_view> inner = bracketed(c, "to open the input shape");
   if (!inner.ok()) return inner.error();
   if (!c.atEnd()) return c.error("unexpected text after the input shape");
   Result<std::vector<SymbolicGraph::DimPtr>> dims = parseDims(g, inner.value(), l.number);
@@ -176,7 +120,7 @@ Status parseInput(SymbolicGraph& g, Cursor& c, const Line& l) {
   return okStatus();
 }
 
-Status parseAttributes(SymbolicGraph& g, Cursor& c, const OpInfo& info, SymbolicGraph::Node& n) {
+Status parseAttributes(SymbolicGraph& g, TextCursor& c, const OpInfo& info, SymbolicGraph::Node& n) {
   if (!c.accept("{")) {
     if (!info.attrs.empty()) return c.error(std::string(info.name) + " needs attributes {...}");
     return okStatus();
@@ -199,7 +143,7 @@ Status parseAttributes(SymbolicGraph& g, Cursor& c, const OpInfo& info, Symbolic
         break;
       }
       case AttrKind::Ints: {
-        Result<std::string_view> inner = c.bracketed("to open the list");
+        Result<std::string_view> inner = bracketed(c, "to open the list");
         if (!inner.ok()) return inner.error();
         std::vector<int64_t> list;
         for (std::string_view item : splitTopLevel(inner.value())) {
@@ -221,7 +165,7 @@ Status parseAttributes(SymbolicGraph& g, Cursor& c, const OpInfo& info, Symbolic
         ++n.numLiterals;
         break;
       case AttrKind::Lits: {
-        Result<std::string_view> inner = c.bracketed("to open the list");
+        Result<std::string_view> inner = bracketed(c, "to open the list");
         if (!inner.ok()) return inner.error();
         n.numLiterals += splitTopLevel(inner.value()).size();
         break;
@@ -231,11 +175,11 @@ Status parseAttributes(SymbolicGraph& g, Cursor& c, const OpInfo& info, Symbolic
   return c.expect("}", "to close the attributes");
 }
 
-Status parseNode(SymbolicGraph& g, Cursor& c, const Line& l) {
+Status parseNode(SymbolicGraph& g, TextCursor& c, const Line& l) {
   SymbolicGraph::Node n;
   n.text = std::string(l.text);
   n.line = l.number;
-  Result<uint32_t> id = c.id("to start a node line");
+  Result<uint32_t> id = c.id<uint32_t>("to start a node line");
   if (!id.ok()) return id.error();
   const size_t expected = g.inputs.size() + g.nodes.size();
   if (id.value() != expected) {
@@ -250,7 +194,7 @@ Status parseNode(SymbolicGraph& g, Cursor& c, const Line& l) {
   VG_TRY_STATUS(c.expect("(", "after the op name"));
   if (!c.accept(")")) {
     while (true) {
-      Result<uint32_t> p = c.id("as an operand");
+      Result<uint32_t> p = c.id<uint32_t>("as an operand");
       if (!p.ok()) return p.error();
       if (p.value() >= id.value()) {
         return c.error("operand %" + std::to_string(p.value()) + " is not defined before %" +
@@ -267,7 +211,7 @@ Status parseNode(SymbolicGraph& g, Cursor& c, const Line& l) {
   }
   VG_TRY_STATUS(parseAttributes(g, c, info, n));
   if (c.accept(":")) {
-    Result<std::string_view> inner = c.bracketed("to open the declared shape");
+    Result<std::string_view> inner = bracketed(c, "to open the declared shape");
     if (!inner.ok()) return inner.error();
     Result<std::vector<SymbolicGraph::DimPtr>> dims = parseDims(g, inner.value(), l.number);
     if (!dims.ok()) return dims.error();
@@ -295,7 +239,7 @@ Result<SymbolicGraph> parseSymbolicGraph(std::string_view text) {
   g.symbols = symbols;
   for (const std::string& s : *symbols) g.symbolAttrs.push_back({s, AttrKind::Int});
   for (const Line& l : lines) {
-    Cursor c(l.text, l.number);
+    TextCursor c(l.text, l.number);
     if (c.accept("input")) {
       if (!g.nodes.empty()) return c.error("inputs must precede the nodes");
       VG_TRY_STATUS(parseInput(g, c, l));
