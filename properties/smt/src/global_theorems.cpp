@@ -21,23 +21,12 @@ constexpr const char* kOffsetInRange = "offset-in-range";
 constexpr const char* kOutIdRange = "out-id-range";
 constexpr const char* kOutIdUnchecked = "out-id-unchecked";
 
-bool record(TheoremResult& out, const QueryResult& q) {
-  ++out.queries;
-  out.seconds += q.seconds;
-  if (q.verdict == Verdict::Unknown) {
-    out.status = TheoremStatus::Unknown;
-    out.detail = "Z3 answered unknown: " + q.reason;
-    return false;
-  }
-  return true;
-}
-
 // Proves hyps => goal into `out`; false once decided against (with `explain` as the
 // counterexample).
 bool proveInto(TheoremResult& out, const z3::expr& hyps, const z3::expr& goal, QueryOptions q,
                const std::function<std::string(const z3::model&)>& explain) {
   const QueryResult r = prove(hyps, goal, q);
-  if (!record(out, r)) return false;
+  if (!account(out, r)) return false;
   if (r.verdict == Verdict::Refuted) {
     out.status = TheoremStatus::Failed;
     out.counterexample = explain(*r.model);
@@ -206,11 +195,11 @@ void outIdUnchecked(const Options& o, TheoremResult& out) {
   }
   // Witnesses: Z3 picks |Γ| such that the formula is not even an input id, then one where it is.
   const QueryResult wrap = satisfy(s == zero && z3::uge(unchecked, g), q);
-  if (!record(out, wrap)) return;
+  if (!account(out, wrap)) return;
   // Any |Γ| >= 1 would do; a small one reads better.
   const QueryResult input =
       satisfy(s == zero && g != zero && z3::ule(g, c.bv_val(3, kWordBits)), q);
-  if (!record(out, input)) return;
+  if (!account(out, input)) return;
   if (!wrap.model || !input.model) {
     out.status = TheoremStatus::Failed;
     out.counterexample = "Z3 found no witness for |ss| = 0";

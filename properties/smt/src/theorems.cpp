@@ -170,18 +170,6 @@ std::string describe(const OpModel& m, const rules::ShapeRule& row, const z3::mo
   return out;
 }
 
-// Accumulates queries into a result; false once the theorem is decided against.
-bool account(TheoremResult& out, const QueryResult& q) {
-  ++out.queries;
-  out.seconds += q.seconds;
-  if (q.verdict == Verdict::Unknown) {
-    out.status = TheoremStatus::Unknown;
-    out.detail = "Z3 answered unknown: " + q.reason;
-    return false;
-  }
-  return true;
-}
-
 // How to represent each int attribute, by what the forward row forces (one query per attribute
 // and domain): confined to [0, maxRank], an axis, case-split into constants; else confined to
 // [0, 2^16), narrowed to a 16-bit variable; else a free int64. Returned as the list of
@@ -205,7 +193,7 @@ std::optional<std::vector<std::vector<AttrChoice>>> attrChoices(const OpModel& m
       const QueryResult r = detail::prove(
           m.domain && lemmas && m.forward->bound && m.forward->holds,
           z3::sle(c.bv_val(0, kWordBits), v) && z3::sle(v, c.bv_val(hi, kWordBits)), q);
-      if (!account(out, r)) return std::nullopt;
+      if (!detail::account(out, r)) return std::nullopt;
       return r.verdict == Verdict::Proved;
     };
     const std::optional<bool> axis = confined(o.maxRank);
@@ -265,7 +253,7 @@ bool checkInstance(Translator& t, const OpRules& rules, const RankChoice& choice
       q.shrink.insert(q.shrink.end(), ob.shrink.begin(), ob.shrink.end());
     }
     r = detail::prove(exact->domain && ob.hyps, ob.goal, q);
-    if (!account(out, r)) return false;
+    if (!detail::account(out, r)) return false;
     if (r.verdict == Verdict::Refuted) {
       out.status = TheoremStatus::Failed;
       out.counterexample = describe(*exact, *rules.row, *r.model) + ": " + ob.explain(*r.model);
@@ -673,3 +661,18 @@ std::string formatTheoremTable(std::span<const TheoremResult> results) {
 }
 
 }  // namespace verigrad::smt
+
+namespace verigrad::smt::detail {
+
+bool account(TheoremResult& out, const QueryResult& q) {
+  ++out.queries;
+  out.seconds += q.seconds;
+  if (q.verdict == Verdict::Unknown) {
+    out.status = TheoremStatus::Unknown;
+    out.detail = "Z3 answered unknown: " + q.reason;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace verigrad::smt::detail
