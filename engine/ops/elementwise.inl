@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "kernel_api.hpp"
+#include "kernel_loops.hpp"
 #include "scalar_conventions.hpp"
 #include "verigrad/op.hpp"
 #include "verigrad/scalar_traits.hpp"
@@ -16,47 +17,23 @@ namespace verigrad::kernels {
 
 namespace elementwise {
 
-// Stores a contribution according to the accumulation mode. The mode is a template parameter so
-// that the per-element loops carry no branch on it; Assign never reads dst.
-template <Accum M, class T>
-inline void put(T& dst, std::type_identity_t<T>&& c) {
-  if constexpr (M == Accum::Assign) {
-    dst = std::move(c);
-  } else {
-    dst += c;
-  }
-}
+using loops::emit;
+using loops::numelOf;
+using loops::produce;
+using loops::put;
 
-// dst[i] (=|+=) contribution(i) for i < n.
-template <Accum M, class T, class F>
-inline void emit(T* dst, int64_t n, F&& contribution) {
-  for (int64_t i = 0; i < n; ++i) put<M>(dst[i], contribution(i));
-}
-
-// out[i] = value(i) for i < n (ops with no domain restriction).
-template <class T, class F>
-inline Status produce(T* out, int64_t n, F&& value) {
-  for (int64_t i = 0; i < n; ++i) out[i] = value(i);
-  return okStatus();
-}
-
-// Over exact scalars a zero divisor is a DomainError at the first such element; over float and
-// double the IEEE quotient (inf/NaN) stands. `divisor` is read only over exact scalars.
+// Over exact scalars a zero divisor, over intervals a divisor enclosure containing 0, is a
+// DomainError at the first such element; over float and double the IEEE quotient (inf/NaN)
+// stands. `divisor` is read only when the scalar reports domain errors.
 template <class T>
 inline Status checkDivisors([[maybe_unused]] const NodeArgs<T>& a,
                             [[maybe_unused]] const T* divisor, [[maybe_unused]] int64_t n) {
-  if constexpr (ScalarTraits<T>::exact) {
-    const T zero(0);
+  if constexpr (ScalarTraits<T>::domainErrors) {
     for (int64_t i = 0; i < n; ++i) {
-      if (divisor[i] == zero) return domainError(a, i, "division by zero");
+      if (mayBeZero(divisor[i])) return domainError(a, i, "division by zero");
     }
   }
   return okStatus();
-}
-
-template <class T>
-inline int64_t numelOf(const NodeArgs<T>& a) {
-  return a.node->shape.numel();
 }
 
 // ---- add — ops.def: VG_OP(Add, ..., "a[*s] b[*s] -> [*s]", "a: g; b: g")
@@ -114,7 +91,7 @@ Status forwardDiv(const NodeArgs<T>& a, T* out) {
   const T* x = a.in[0].data;
   const T* y = a.in[1].data;
   VG_TRY_STATUS(checkDivisors(a, y, n));
-  return produce(out, n, [&](int64_t i) { return x[i] / y[i]; });
+  return produce(out, n, [&](int64_t i) { return quotient(x[i], y[i]); });
 }
 // a ← δ / b, b ← 0 − (δ⊙a)/(b⊙b). Over exact scalars the forward pass has already rejected a
 // zero divisor, so these divisions are defined.
@@ -123,10 +100,10 @@ void vjpDiv(const NodeArgs<T>& a, int operand, const T* g, T* dst) {
   const T* x = a.in[0].data;
   const T* y = a.in[1].data;
   if (operand == 0) {
-    emit<M>(dst, numelOf(a), [&](int64_t i) { return g[i] / y[i]; });
+    emit<M>(dst, numelOf(a), [&](int64_t i) { return quotient(g[i], y[i]); });
   } else {
     const T zero(0);
-    emit<M>(dst, numelOf(a), [&](int64_t i) { return zero - (g[i] * x[i]) / (y[i] * y[i]); });
+    emit<M>(dst, numelOf(a), [&](int64_t i) { return zero - quotient(g[i] * x[i], y[i] * y[i]); });
   }
 }
 
@@ -243,7 +220,7 @@ Status forwardInv(const NodeArgs<T>& a, T* out) {
   const T* x = a.in[0].data;
   VG_TRY_STATUS(checkDivisors(a, x, n));
   const T one(1);
-  return produce(out, n, [&](int64_t i) { return one / x[i]; });
+  return produce(out, n, [&](int64_t i) { return quotient(one, x[i]); });
 }
 // x ← (δ⊙(ix⊙ix))*(−1) with ix = 1/x, the forward value (a.out), as TorchLean computes it.
 template <Accum M, class T>

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "kernel_api.hpp"
+#include "scalar_conventions.hpp"
 #include "verigrad/op.hpp"
 
 namespace verigrad::kernels {
@@ -125,14 +126,14 @@ Status forwardReduceMean(const NodeArgs<T>& a, T* out) {
   sumOverAxis(a.in[0].data, s, out);
   const T extent(s.extent);
   const int64_t m = s.outer * s.inner;
-  for (int64_t i = 0; i < m; ++i) out[i] /= extent;  // sum / extent, as TorchLean
+  for (int64_t i = 0; i < m; ++i) out[i] = quotient(out[i], extent);  // sum / extent, as TorchLean
   return okStatus();
 }
 // x ← (δ broadcast back) * (1/extent).
 template <Accum M, class T>
 void vjpReduceMean(const NodeArgs<T>& a, const T* g, T* dst) {
   const AxisSplit s = splitAt(a.in[0].shape, a.ints[0]);
-  const T invExtent = T(1) / T(s.extent);  // extent > 0: the forward pass ran
+  const T invExtent = quotient(T(1), T(s.extent));  // extent > 0: the forward pass ran
   for (int64_t o = 0; o < s.outer; ++o) {
     const T* delta = g + o * s.inner;
     for (int64_t k = 0; k < s.extent; ++k) {
@@ -156,7 +157,7 @@ Status forwardMseLoss(const NodeArgs<T>& a, T* out) {
     const T d = x[i] - y[i];
     acc += d * d;
   }
-  out[0] = acc / T(n);
+  out[0] = quotient(acc, T(n));
   return okStatus();
 }
 // base = (a−b) * (2/N) with 2 = 1 + 1; a ← base * δ, b ← 0 − (base * δ).
@@ -165,7 +166,7 @@ void vjpMseLoss(const NodeArgs<T>& a, int operand, const T* g, T* dst) {
   const T* x = a.in[0].data;
   const T* y = a.in[1].data;
   const int64_t n = a.in[0].numel();
-  const T twoOverN = (T(1) + T(1)) / T(n);  // n > 0: the forward pass ran
+  const T twoOverN = quotient(T(1) + T(1), T(n));  // n > 0: the forward pass ran
   const T& delta = g[0];
   if (operand == 0) {
     for (int64_t i = 0; i < n; ++i) put<M>(dst[i], ((x[i] - y[i]) * twoOverN) * delta);

@@ -57,8 +57,20 @@ Status forwardNode(const NodeArgs<T>& a, T* out) {
     case OpFamily::Linalg: return forwardLinalg(a, out);
     case OpFamily::Structural: return forwardStructural(a, out);
     case OpFamily::Indexing: return forwardIndexing(a, out);
+    case OpFamily::Activation:
+    case OpFamily::Normalization:
+      if constexpr (ScalarTraits<T>::transcendental) {
+        if (kFamilyOf[static_cast<size_t>(a.node->op)] == OpFamily::Activation) {
+          return forwardActivation(a, out);
+        }
+        return forwardNormalization(a, out);
+      }
+      break;  // compile refused the op (ScalarTraits<T>::supports)
   }
-  return Error::make(ErrorCode::Internal, "forward: unknown op family", a.id);
+  return Error::make(ErrorCode::Internal,
+                     "forward: op '" + std::string(opName(a.node->op)) + "' has no kernel at the " +
+                         std::string(ScalarTraits<T>::name) + " scalar",
+                     a.id);
 }
 
 template <class T>
@@ -70,6 +82,14 @@ void vjpNode(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode) 
     case OpFamily::Linalg: return vjpLinalg(a, operand, g, dst, mode);
     case OpFamily::Structural: return vjpStructural(a, operand, g, dst, mode);
     case OpFamily::Indexing: return vjpIndexing(a, operand, g, dst, mode);
+    case OpFamily::Activation:
+      if constexpr (ScalarTraits<T>::transcendental) return vjpActivation(a, operand, g, dst, mode);
+      return;
+    case OpFamily::Normalization:
+      if constexpr (ScalarTraits<T>::transcendental) {
+        return vjpNormalization(a, operand, g, dst, mode);
+      }
+      return;
   }
 }
 

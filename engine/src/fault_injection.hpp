@@ -38,6 +38,24 @@ inline constexpr bool kFaultLayoutSwap = true;  // inputs %0 and %1 trade places
 inline constexpr bool kFaultLayoutSwap = false;
 #endif
 
+#ifdef VERIGRAD_FAULT_TANH_VJP
+inline constexpr bool kFaultTanhVjp = true;  // tanh' = 1 - tanh instead of 1 - tanh^2
+#else
+inline constexpr bool kFaultTanhVjp = false;
+#endif
+
+#ifdef VERIGRAD_FAULT_SOFTMAX_VJP
+inline constexpr bool kFaultSoftmaxVjp = true;  // softmax's VJP drops the row sum term: y*d
+#else
+inline constexpr bool kFaultSoftmaxVjp = false;
+#endif
+
+#ifdef VERIGRAD_FAULT_LAYERNORM_VJP
+inline constexpr bool kFaultLayerNormVjp = true;  // layerNorm's dx drops the mean(dy*gamma) term
+#else
+inline constexpr bool kFaultLayerNormVjp = false;
+#endif
+
 // The input whose data lands in slot i under the layout-swap fault: %0 and %1 trade places when
 // they have the same shape (a swap of differently shaped inputs would write past a slot). Generic
 // over the span of tensors so this header stays std-only (graph.cpp in verigrad::ir includes it).

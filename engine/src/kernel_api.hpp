@@ -64,6 +64,8 @@ VG_DECLARE_FAMILY(Reduction)
 VG_DECLARE_FAMILY(Linalg)
 VG_DECLARE_FAMILY(Structural)
 VG_DECLARE_FAMILY(Indexing)
+VG_DECLARE_FAMILY(Activation)
+VG_DECLARE_FAMILY(Normalization)
 #undef VG_DECLARE_FAMILY
 
 #define VG_INSTANTIATE_FAMILY(Family, T)                                                  \

@@ -8,6 +8,18 @@
 
 namespace verigrad::kernels {
 
+// Division, written as calls so the interval scalar (which has no operator/) overloads them by
+// ADL: kernels ask mayBeZero of a divisor before dividing (a DomainError at exact and interval
+// scalars), then call quotient.
+template <class T>
+inline bool mayBeZero(const T& x) {
+  return x == T(0);
+}
+template <class T>
+inline T quotient(const T& a, const T& b) {
+  return a / b;
+}
+
 template <class T>
 inline T reluValue(const T& x) {
   return x > T(0) ? x : T(0);
@@ -38,14 +50,14 @@ template <class T>
 inline T maxMaskFirst(const T& a, const T& b) {
   if (a > b) return T(1);
   if (b > a) return T(0);
-  return T(1) / T(2);
+  return quotient(T(1), T(2));
 }
 // d min(a,b)/da: 1 if a < b, 0 if b < a, else 1/2.
 template <class T>
 inline T minMaskFirst(const T& a, const T& b) {
   if (a < b) return T(1);
   if (b < a) return T(0);
-  return T(1) / T(2);
+  return quotient(T(1), T(2));
 }
 // clamp(x, lo, hi) = min(hi, max(lo, x)).
 template <class T>

@@ -110,6 +110,11 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
                      "clamp needs lo <= hi, got lo = " + literals[0].str() +
                          ", hi = " + literals[1].str());
   }
+  if ((op == Op::SafeLog || op == Op::LayerNorm) &&
+      literals[0].sign() <= 0) {
+    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
+                     std::string(info.name) + " needs eps > 0, got eps = " + literals[0].str());
+  }
   if (op == Op::Const && static_cast<int64_t>(literals.size()) != declared->numel()) {
     return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
                      "const of shape " + declared->str() + " needs " +
@@ -277,6 +282,22 @@ Var GraphBuilder::scatterAddVec(Var x, Var v, int64_t index) {
 }
 Var GraphBuilder::scatterAddRow(Var x, Var v, int64_t index) {
   return build(Op::ScatterAddRow, {x, v}, std::span<const int64_t>(&index, 1));
+}
+
+ExactLiteral GraphBuilder::defaultEpsilon() { return *ExactLiteral::fromRatio(1, 1000000); }
+Var GraphBuilder::sqrt(Var x) { return build(Op::Sqrt, {x}); }
+Var GraphBuilder::sigmoid(Var x) { return build(Op::Sigmoid, {x}); }
+Var GraphBuilder::tanh(Var x) { return build(Op::Tanh, {x}); }
+Var GraphBuilder::softplus(Var x) { return build(Op::Softplus, {x}); }
+Var GraphBuilder::exp(Var x) { return build(Op::Exp, {x}); }
+Var GraphBuilder::log(Var x) { return build(Op::Log, {x}); }
+Var GraphBuilder::safeLog(Var x, const ExactLiteral& eps) {
+  return build(Op::SafeLog, {x}, {}, std::span<const ExactLiteral>(&eps, 1));
+}
+Var GraphBuilder::softmax(Var x) { return build(Op::Softmax, {x}); }
+Var GraphBuilder::logSoftmax(Var x) { return build(Op::LogSoftmax, {x}); }
+Var GraphBuilder::layerNorm(Var x, Var gamma, Var beta, const ExactLiteral& eps) {
+  return build(Op::LayerNorm, {x, gamma, beta}, {}, std::span<const ExactLiteral>(&eps, 1));
 }
 
 }  // namespace verigrad

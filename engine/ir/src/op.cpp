@@ -111,8 +111,15 @@ std::string_view familyName(OpFamily family) {
     case OpFamily::Linalg: return "linalg";
     case OpFamily::Structural: return "structural";
     case OpFamily::Indexing: return "indexing";
+    case OpFamily::Activation: return "activation";
+    case OpFamily::Normalization: return "normalization";
   }
   return "unknown";
+}
+
+bool isTranscendental(Op op) {
+  const OpFamily f = opInfo(op).family;
+  return f == OpFamily::Activation || f == OpFamily::Normalization;
 }
 
 }  // namespace verigrad

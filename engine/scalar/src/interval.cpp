@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -433,6 +434,22 @@ Result<Interval> log1p(const Interval& x) {
   return r;
 }
 
+bool mayBeZero(const Interval& x) { return x.containsZero(); }
+
+Interval quotient(const Interval& a, const Interval& b) {
+  Result<Interval> q = divide(a, b);
+  if (q.ok()) return std::move(q).value();
+  return nanInterval(widerPrecision(a, b));
+}
+
+bool mayBeNonPositive(const Interval& x) { return !x.certainlyPositive(); }
+
+Interval logPositive(const Interval& x) {
+  Result<Interval> y = log(x);
+  if (y.ok()) return std::move(y).value();
+  return nanInterval(x.precision());
+}
+
 Interval sqrt(const Interval& x) {
   // max(x, 0) is exact as an interval ([max(lo,0), max(hi,0)]), so only sqrt rounds.
   const Interval clamped = reluValue(x);
@@ -617,6 +634,24 @@ Interval clampDerivative(const Interval& x, const Interval& l, const Interval& h
     d.zero = mpfr_lessequal_p(lo(x), hi(l)) || mpfr_greaterequal_p(hi(x), lo(h));
   }
   return hullOf(d, std::max(x.precision(), widerPrecision(l, h)));
+}
+
+Interval sqrtDerivative(const Interval& x) {
+  const long bits = x.precision();
+  if (x.isNaN()) return nanInterval(bits);
+  if (x.certainlyPositive()) {
+    Interval twoRoot = sqrt(x);
+    mpfi_mul_ui(Access::ptr(twoRoot), twoRoot.raw(), 2);
+    return quotient(Interval(1), twoRoot);
+  }
+  Interval r = Access::make(bits);
+  if (mpfr_sgn(hi(x)) <= 0) {  // every point is <= 0
+    mpfi_set_ui(Access::ptr(r), 0);
+    return r;
+  }
+  // Straddles 0: the branch value 0 and 1/(2 sqrt(t)) for t in (0, hi], unbounded near 0+.
+  mpfi_interv_d(Access::ptr(r), 0.0, std::numeric_limits<double>::infinity());
+  return r;
 }
 
 }  // namespace verigrad

@@ -9,9 +9,12 @@ namespace verigrad {
 template <>
 struct ScalarTraits<Rational> {
   static constexpr std::string_view name = "exact";
-  static constexpr bool exact = true;  // domain errors (division by zero) instead of inf/NaN
+  static constexpr bool transcendental = false;  // has exp, log, tanh, ... (Activation, Normalization)
+  static constexpr bool domainErrors = true;  // domain errors (division by zero) instead of inf/NaN
   static Result<Rational> fromLiteral(const ExactLiteral& x) { return Rational::fromLiteral(x); }
-  static bool supports(Op) { return true; }  // every op of the engine-core set is rational
+  // Transcendental ops (exp, tanh, softmax, ...) have irrational values: refused, not
+  // approximated; compile them at the interval scalar (verigrad/interval_engine.hpp).
+  static bool supports(Op op) { return !isTranscendental(op); }
 };
 
 }  // namespace verigrad

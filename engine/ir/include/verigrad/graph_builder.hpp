@@ -80,6 +80,19 @@ class GraphBuilder {
   Var gatherRowsNat(Var x, std::span<const int64_t> indices);
   Var scatterAddVec(Var x, Var v, int64_t index);
   Var scatterAddRow(Var x, Var v, int64_t index);
+  // Transcendental ops (no exact rational scalar; compile at float, double or interval).
+  // eps must be > 0; the default is TorchLean's Numbers.epsilon = 1e-6, stored exactly.
+  static ExactLiteral defaultEpsilon();  // exactly 1/1000000
+  Var sqrt(Var x);                       // sqrt(max(x, 0)); derivative 0 at x <= 0
+  Var sigmoid(Var x);
+  Var tanh(Var x);
+  Var softplus(Var x);
+  Var exp(Var x);
+  Var log(Var x);  // x > 0 elementwise (DomainError at exact/interval, IEEE at float)
+  Var safeLog(Var x, const ExactLiteral& eps = defaultEpsilon());  // log(softplus(x) + eps)
+  Var softmax(Var x);     // along the last axis; a scalar gives 1
+  Var logSoftmax(Var x);  // along the last axis; a scalar gives 0
+  Var layerNorm(Var x, Var gamma, Var beta, const ExactLiteral& eps = defaultEpsilon());
 
   // The first error so far, if any.
   const Error* error() const { return error_ ? &*error_ : nullptr; }

@@ -20,7 +20,16 @@ inline constexpr int kNumOps = 0
 #undef VG_OP
     ;
 
-enum class OpFamily : uint8_t { Source, Elementwise, Reduction, Linalg, Structural, Indexing };
+enum class OpFamily : uint8_t {
+  Source,
+  Elementwise,
+  Reduction,
+  Linalg,
+  Structural,
+  Indexing,
+  Activation,     // transcendental elementwise ops
+  Normalization,  // softmax, logSoftmax, layerNorm
+};
 
 enum class AttrKind : uint8_t { Int, Ints, Lit, Lits };
 
@@ -49,5 +58,7 @@ std::string_view opName(Op op);
 std::optional<Op> opFromName(std::string_view name);
 std::span<const Op> allOps();
 std::string_view familyName(OpFamily family);
+// True for the Activation and Normalization families: ops no exact rational scalar computes.
+bool isTranscendental(Op op);
 
 }  // namespace verigrad

@@ -158,6 +158,17 @@ Interval sqrt(const Interval& x);
 Interval sigmoid(const Interval& x);   // 1 / (1 + exp(-x)), x used once: no dependency widening
 Interval softplus(const Interval& x);  // log1p(exp(x))
 
+// ---- Division inside generic kernels (found by ADL from the kernels' unqualified calls, like the
+// kink helpers below). A kernel first asks mayBeZero of every divisor and reports a DomainError;
+// quotient is then defined. Should a divisor containing 0 reach quotient anyway, the result is
+// NaN (an enclosure that is never narrow, so never a pass), not MPFI's [-inf, +inf].
+bool mayBeZero(const Interval& x);  // containsZero(): NaN counts as possibly zero
+Interval quotient(const Interval& a, const Interval& b);
+// The same pattern for log: kernels check mayBeNonPositive, then call logPositive (NaN when the
+// argument is not certainly > 0).
+bool mayBeNonPositive(const Interval& x);  // !certainlyPositive(): NaN counts
+Interval logPositive(const Interval& x);
+
 // ---- Kink conventions (same as engine/src/scalar_conventions.hpp, found by ADL from the
 // kernels' unqualified calls). Values are the exact image of the input box, which lies inside
 // the hull of both branches; derivatives are the hull of every branch value that some point of
@@ -173,5 +184,8 @@ Interval maxMaskFirst(const Interval& a, const Interval& b);  // d max(a, b) / d
 Interval minMaskFirst(const Interval& a, const Interval& b);  // d min(a, b) / da
 Interval clampValue(const Interval& x, const Interval& lo, const Interval& hi);
 Interval clampDerivative(const Interval& x, const Interval& lo, const Interval& hi);
+// d sqrt(max(x, 0)) / dx: 1 / (2 sqrt(x)) where x > 0, 0 where x <= 0. An enclosure straddling 0
+// gives [0, +inf] (unbounded near 0+), which is never narrow: inconclusive, not a wrong answer.
+Interval sqrtDerivative(const Interval& x);
 
 }  // namespace verigrad
