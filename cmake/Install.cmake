@@ -4,7 +4,8 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(VERIGRAD_INSTALLED_TARGETS
-  verigrad_ir verigrad_engine verigrad_scalars verigrad_exact verigrad_interval_scalar)
+  verigrad_ir verigrad_engine verigrad_scalars verigrad_exact verigrad_interval_scalar
+  verigrad_interval)
 foreach(target IN LISTS VERIGRAD_INSTALLED_TARGETS)
   string(REPLACE "verigrad_" "" export_name ${target})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${export_name})
@@ -18,6 +19,7 @@ install(DIRECTORY
     ${CMAKE_SOURCE_DIR}/engine/include/
     ${CMAKE_SOURCE_DIR}/engine/scalar/include/
     ${CMAKE_SOURCE_DIR}/engine/exact/include/
+    ${CMAKE_SOURCE_DIR}/engine/interval/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(VERIGRAD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/verigrad)

@@ -97,7 +97,8 @@ consumer_example() {
       >/dev/null &&
     cmake --build "${prefix}/consumer-build" &&
     "${prefix}/consumer-build/consumer" &&
-    "${prefix}/consumer-build/consumer_engine_only"
+    "${prefix}/consumer-build/consumer_engine_only" &&
+    "${prefix}/consumer-build/consumer_interval"
   local status=$?
   rm -rf "${prefix}"
   return ${status}

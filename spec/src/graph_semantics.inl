@@ -129,6 +129,12 @@ Result<Value<E>> forwardNode(const NodeView<E>& v) {
       return forwardStructural(v);
     case OpFamily::Indexing:
       return forwardIndexing(v);
+    case OpFamily::Activation:
+    case OpFamily::Normalization:
+      return Error::make(ErrorCode::Unsupported,
+                         "'" + v.graph->nodeText(v.id) + "': spec: " + std::string(opName(v.op)) +
+                             " is not defined at this scalar",
+                         static_cast<int64_t>(v.id));
   }
   return internalError(*v.graph, v.id, "unknown op family");
 }

@@ -91,6 +91,42 @@ Result<Shape> elementwiseShape(const NodeShapes& n) {
   return n.operands[0];
 }
 
+// ---- activations and normalisation (transcendental ops)
+
+// log(softplus(x) + eps) and layer norm's sqrt(var + eps) need eps > 0.
+Result<Shape> positiveEpsilon(const NodeShapes& n) {
+  if (n.literals[0].sign() <= 0) {
+    return nodeError(n, ErrorCode::InvalidArgument,
+                     "eps must be > 0, got " + n.literals[0].str());
+  }
+  return n.operands[0];
+}
+
+// Elementwise: the operand's shape.
+Result<Shape> activationShape(const NodeShapes& n) {
+  if (n.node.op == Op::SafeLog) return positiveEpsilon(n);
+  return n.operands[0];
+}
+
+// softmax/logSoftmax keep the shape (any rank; a scalar is its own row); layerNorm takes x : L×E
+// with L, E > 0 and gamma, beta : E.
+Result<Shape> normalizationShape(const NodeShapes& n) {
+  if (n.node.op != Op::LayerNorm) return n.operands[0];
+  Result<Shape> x = expectRank(n, 0, 2);
+  if (!x.ok()) return x;
+  const int64_t rows = n.operands[0][0];
+  const int64_t e = n.operands[0][1];
+  if (rows <= 0 || e <= 0) {
+    return mismatch(n, operandText(n, 0) + ", expected L > 0 and E > 0");
+  }
+  for (size_t k = 1; k <= 2; ++k) {
+    if (n.operands[k].rank() != 1 || n.operands[k][0] != e) {
+      return mismatch(n, operandText(n, k) + ", expected [" + std::to_string(e) + "]");
+    }
+  }
+  return positiveEpsilon(n);
+}
+
 // ---- reductions
 
 Result<Shape> withoutAxis(const NodeShapes& n, int64_t axis) {
@@ -377,6 +413,10 @@ Result<Shape> specOutputShape(const Graph& graph, ValueId id) {
       return structuralShape(n);
     case OpFamily::Indexing:
       return indexingShape(n);
+    case OpFamily::Activation:
+      return activationShape(n);
+    case OpFamily::Normalization:
+      return normalizationShape(n);
   }
   return nodeError(n, ErrorCode::Internal, "unknown op family");
 }
