@@ -4,32 +4,43 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "compiled_state.hpp"
 #include "fault_injection.hpp"
 
 namespace verigrad {
 
+namespace compile_steps {
+
+// Inputs against Γ: count, then each shape.
 template <class T>
-Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> inputs) {
-  using Traits = ScalarTraits<T>;
+Status checkInputs(const Graph& graph, std::span<const Tensor<T>> inputs, std::string_view who) {
   const size_t numInputs = graph.numInputs();
   if (inputs.size() != numInputs) {
     return Error::make(ErrorCode::InvalidArgument,
-                       "compile: the graph has " + std::to_string(numInputs) +
+                       std::string(who) + ": the graph has " + std::to_string(numInputs) +
                            " inputs (|Γ|), got " + std::to_string(inputs.size()) + " tensors");
   }
   for (size_t i = 0; i < numInputs; ++i) {
     if (inputs[i].shape() != graph.inputs()[i]) {
       return Error::make(ErrorCode::ShapeMismatch,
-                         "compile: input %" + std::to_string(i) + " has shape " +
+                         std::string(who) + ": input %" + std::to_string(i) + " has shape " +
                              inputs[i].shape().str() + ", expected " + graph.inputs()[i].str(),
                          static_cast<int64_t>(i));
     }
   }
+  return okStatus();
+}
 
-  auto state = std::make_shared<CompiledState<T>>();
+// The graph-only part of compiling: refuses ops T cannot compute, converts the literal pool to T,
+// and lays out the (zero) value context.
+template <class T>
+Result<std::unique_ptr<CompiledState<T>>> prepare(const Graph& graph) {
+  using Traits = ScalarTraits<T>;
+  auto state = std::make_unique<CompiledState<T>>();
   state->graph = graph;
+  const size_t numInputs = graph.numInputs();
   for (size_t k = 0; k < graph.numNodes(); ++k) {
     const Node& n = graph.node(k);
     const auto id = static_cast<ValueId>(numInputs + k);
@@ -52,22 +63,46 @@ Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> input
       state->literals.push_back(std::move(converted).value());
     }
   }
-
   state->values = Context<T>(graph);
+  return state;
+}
+
+// Copies checked inputs into Γ's slots and evaluates every node in id order. Each node's slot is
+// value-initialised first, as the kernels' contract says, so a reused context computes exactly
+// what a fresh one would.
+template <class T>
+Status evaluate(CompiledState<T>& state, std::span<const Tensor<T>> inputs, bool freshContext) {
+  const Graph& graph = state.graph;
+  const size_t numInputs = graph.numInputs();
   for (size_t i = 0; i < numInputs; ++i) {
-    T* dst = state->values.mutableData(i);
+    T* dst = state.values.mutableData(i);
     const T* src = inputs[i].data();
     if constexpr (fault::kFaultLayoutSwap) src = fault::layoutSwapSource(inputs, i);
     for (int64_t e = 0; e < inputs[i].numel(); ++e) dst[e] = src[e];
   }
   for (size_t k = 0; k < graph.numNodes(); ++k) {
     const auto id = static_cast<ValueId>(numInputs + k);
-    kernels::NodeArgs<T> args = kernels::nodeArgs(*state, id, /*withOut=*/false);
-    Status st = kernels::forwardNode(args, state->values.mutableData(id));
+    T* out = state.values.mutableData(id);
+    if (!freshContext) {
+      const int64_t numel = graph.shapeOf(id).numel();
+      for (int64_t e = 0; e < numel; ++e) out[e] = T();
+    }
+    kernels::NodeArgs<T> args = kernels::nodeArgs(state, id, /*withOut=*/false);
+    Status st = kernels::forwardNode(args, out);
     if (!st.ok()) return st.error();
   }
+  return okStatus();
+}
 
-  return Compiled<T>(std::move(state));
+}  // namespace compile_steps
+
+template <class T>
+Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> inputs) {
+  VG_TRY_STATUS(compile_steps::checkInputs(graph, inputs, "compile"));
+  Result<std::unique_ptr<CompiledState<T>>> state = compile_steps::prepare<T>(graph);
+  if (!state.ok()) return state.error();
+  VG_TRY_STATUS(compile_steps::evaluate(*state.value(), inputs, /*freshContext=*/true));
+  return Compiled<T>(std::shared_ptr<const CompiledState<T>>(std::move(state).value()));
 }
 
 template <class T>
@@ -114,9 +149,9 @@ Result<std::vector<Tensor<T>>> gradientsOf(const Context<T>& grads, std::span<co
   out.reserve(ids.size());
   for (size_t id : ids) {
     if (id >= grads.size()) {
-      return Error::make(ErrorCode::InvalidId,
-                         "gradientsOf: id " + std::to_string(id) + " is out of range (" +
-                             std::to_string(grads.size()) + " values)");
+      return Error::make(ErrorCode::InvalidId, "gradientsOf: id " + std::to_string(id) +
+                                                   " is out of range (" +
+                                                   std::to_string(grads.size()) + " values)");
     }
     out.push_back(grads.tensor(id));
   }

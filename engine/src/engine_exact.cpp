@@ -1,6 +1,6 @@
-// The engine's compile and sweeps instantiated for verigrad::Rational.
+// The engine's compile, sweeps and Plan instantiated for verigrad::Rational.
 #include "verigrad/exact.hpp"
-#include "compile.inl"
-#include "tape.inl"
+#include "plan.inl"
 
 VG_INSTANTIATE_ENGINE(verigrad::Rational)
+VG_INSTANTIATE_PLAN(verigrad::Rational)

@@ -1,6 +1,6 @@
-// The engine's compile and sweeps instantiated for float.
+// The engine's compile, sweeps and Plan instantiated for float.
 
-#include "compile.inl"
-#include "tape.inl"
+#include "plan.inl"
 
 VG_INSTANTIATE_ENGINE(float)
+VG_INSTANTIATE_PLAN(float)

@@ -1,6 +1,6 @@
-// The engine's compile and sweeps instantiated for double.
+// The engine's compile, sweeps and Plan instantiated for double.
 
-#include "compile.inl"
-#include "tape.inl"
+#include "plan.inl"
 
 VG_INSTANTIATE_ENGINE(double)
+VG_INSTANTIATE_PLAN(double)

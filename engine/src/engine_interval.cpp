@@ -1,6 +1,6 @@
-// The engine's compile and sweeps instantiated for verigrad::Interval.
+// The engine's compile, sweeps and Plan instantiated for verigrad::Interval.
 #include "verigrad/interval_engine.hpp"
-#include "compile.inl"
-#include "tape.inl"
+#include "plan.inl"
 
 VG_INSTANTIATE_ENGINE(verigrad::Interval)
+VG_INSTANTIATE_PLAN(verigrad::Interval)

@@ -82,16 +82,95 @@ void runNodeVjp(const CompiledState<T>& s, Context<T>& grads, ValueId id, std::v
   }
 }
 
+// The checks of backwardDenseAll: the output id, then the seed's shape.
+inline Status checkOutputSeed(const Graph& g, size_t outId, const Shape& seedShape) {
+  const size_t n = g.numValues();
+  if (outId >= n) {
+    return Error::make(ErrorCode::InvalidId, "autograd: invalid output id " +
+                                                 std::to_string(outId) + " (the tape has " +
+                                                 std::to_string(n) + " nodes)");
+  }
+  const Shape& outShape = g.shapeOf(static_cast<ValueId>(outId));
+  if (seedShape != outShape) {
+    return Error::make(ErrorCode::ShapeMismatch,
+                       "autograd: seed gradient shape mismatch for output %" +
+                           std::to_string(outId) + ": expected " + outShape.str() + ", got " +
+                           seedShape.str(),
+                       static_cast<int64_t>(outId));
+  }
+  return okStatus();
+}
+
+// The checks of backwardDenseFrom: one seed per value, each of its value's shape. The sweep
+// visits ids from last to first; a bad seed is reported in that order, as it would meet it.
+template <class ShapeOf>
+Status checkSeedContext(const Graph& g, size_t count, ShapeOf&& shapeOf) {
+  if (count != g.numValues()) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "autograd: initial dense gradient array has wrong length: expected " +
+                           std::to_string(g.numValues()) + ", got " + std::to_string(count));
+  }
+  for (size_t id = count; id-- > 0;) {
+    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
+    const Shape& got = shapeOf(id);
+    if (got != expected) {
+      return Error::make(ErrorCode::ShapeMismatch,
+                         "autograd: gradient array has wrong shape for node %" +
+                             std::to_string(id) + ": expected " + expected.str() + ", got " +
+                             got.str(),
+                         static_cast<int64_t>(id));
+    }
+  }
+  return okStatus();
+}
+
+// Checked seeds into a context laid out for the same graph.
 template <class T>
-Context<T> denseFrom(const CompiledState<T>& s, Context<T> grads) {
-  std::vector<T> scratch;
+void copySeeds(Context<T>& grads, std::span<const Tensor<T>> seeds) {
+  for (size_t id = 0; id < seeds.size(); ++id) {
+    T* dst = grads.mutableData(id);
+    const T* src = seeds[id].data();
+    for (int64_t e = 0; e < seeds[id].numel(); ++e) dst[e] = src[e];
+  }
+}
+
+// backwardDenseAll into `grads` (laid out for s.graph), after the caller's checks of outId and the
+// seed's shape. `reached` and `scratch` are working buffers, reused across calls by a Plan. With
+// freshGrads the context is known to be all zeros; otherwise it is zeroed first, so a reused
+// context computes exactly what a fresh one would.
+template <class T>
+void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>& reached,
+              std::vector<T>& scratch, size_t outId, const T* seed, bool freshGrads) {
+  const Graph& g = s.graph;
+  if (!freshGrads) {
+    for (T& x : grads.arena()) x = T();
+  }
+  reached.assign(g.numValues(), 0);
+  reached[outId] = 1;
+  T* dst = grads.mutableData(outId);
+  const int64_t seedNumel = g.shapeOf(static_cast<ValueId>(outId)).numel();
+  for (int64_t e = 0; e < seedNumel; ++e) dst[e] = seed[e];
+
+  const size_t first = g.numInputs();
+  // Nodes after outId are never reached: start at outId itself.
+  for (size_t id = outId + 1; id-- > first;) {
+    if (!reached[id]) continue;
+    runNodeVjp(
+        s, grads, static_cast<ValueId>(id), scratch,
+        [&](ValueId p) { return reached[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
+        [&](ValueId p) { reached[p] = 1; });
+  }
+}
+
+// backwardDenseFrom in place: `grads` holds the seeds on entry and the gradients on return.
+template <class T>
+void denseFromInPlace(const CompiledState<T>& s, Context<T>& grads, std::vector<T>& scratch) {
   const size_t first = s.graph.numInputs();
   for (size_t id = s.graph.numValues(); id-- > first;) {
     runNodeVjp(
         s, grads, static_cast<ValueId>(id), scratch, [](ValueId) { return Accum::Add; },
         [](ValueId) {});
   }
-  return grads;
 }
 
 }  // namespace sweep
@@ -104,101 +183,46 @@ size_t Tape<T>::size() const {
 template <class T>
 Result<Context<T>> Tape<T>::backwardDenseFrom(std::span<const Tensor<T>> grads0) const {
   const Graph& g = state_->graph;
-  if (grads0.size() != g.numValues()) {
-    return Error::make(ErrorCode::InvalidArgument,
-                       "autograd: initial dense gradient array has wrong length: expected " +
-                           std::to_string(g.numValues()) + ", got " +
-                           std::to_string(grads0.size()));
-  }
-  // The sweep visits ids from last to first; report a bad seed in that order, as it would.
-  for (size_t id = grads0.size(); id-- > 0;) {
-    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
-    if (grads0[id].shape() != expected) {
-      return Error::make(ErrorCode::ShapeMismatch,
-                         "autograd: gradient array has wrong shape for node %" +
-                             std::to_string(id) + ": expected " + expected.str() + ", got " +
-                             grads0[id].shape().str(),
-                         static_cast<int64_t>(id));
-    }
-  }
+  VG_TRY_STATUS(sweep::checkSeedContext(
+      g, grads0.size(), [&](size_t id) -> const Shape& { return grads0[id].shape(); }));
   Context<T> grads(g);
-  for (size_t id = 0; id < grads0.size(); ++id) {
-    T* dst = grads.mutableData(id);
-    const T* src = grads0[id].data();
-    for (int64_t e = 0; e < grads0[id].numel(); ++e) dst[e] = src[e];
-  }
-  return sweep::denseFrom(*state_, std::move(grads));
+  sweep::copySeeds(grads, grads0);
+  std::vector<T> scratch;
+  sweep::denseFromInPlace(*state_, grads, scratch);
+  return grads;
 }
 
 template <class T>
 Result<Context<T>> Tape<T>::backwardDenseFrom(const Context<T>& grads0) const {
   const Graph& g = state_->graph;
-  if (grads0.size() != g.numValues()) {
-    return Error::make(ErrorCode::InvalidArgument,
-                       "autograd: initial dense gradient array has wrong length: expected " +
-                           std::to_string(g.numValues()) + ", got " +
-                           std::to_string(grads0.size()));
-  }
-  for (size_t id = grads0.size(); id-- > 0;) {
-    const Shape& expected = g.shapeOf(static_cast<ValueId>(id));
-    if (grads0.shape(id) != expected) {
-      return Error::make(ErrorCode::ShapeMismatch,
-                         "autograd: gradient array has wrong shape for node %" +
-                             std::to_string(id) + ": expected " + expected.str() + ", got " +
-                             grads0.shape(id).str(),
-                         static_cast<int64_t>(id));
-    }
-  }
+  VG_TRY_STATUS(sweep::checkSeedContext(
+      g, grads0.size(), [&](size_t id) -> const Shape& { return grads0.shape(id); }));
   Context<T> grads(g);
   grads.arena() = std::vector<T>(grads0.flat().begin(), grads0.flat().end());
-  return sweep::denseFrom(*state_, std::move(grads));
+  std::vector<T> scratch;
+  sweep::denseFromInPlace(*state_, grads, scratch);
+  return grads;
 }
 
 template <class T>
 Result<Context<T>> Tape<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) const {
   const CompiledState<T>& s = *state_;
-  const Graph& g = s.graph;
-  const size_t n = g.numValues();
-  if (outId >= n) {
-    return Error::make(ErrorCode::InvalidId, "autograd: invalid output id " +
-                                                 std::to_string(outId) + " (the tape has " +
-                                                 std::to_string(n) + " nodes)");
-  }
-  const Shape& outShape = g.shapeOf(static_cast<ValueId>(outId));
-  if (seed.shape() != outShape) {
-    return Error::make(ErrorCode::ShapeMismatch,
-                       "autograd: seed gradient shape mismatch for output %" +
-                           std::to_string(outId) + ": expected " + outShape.str() + ", got " +
-                           seed.shape().str(),
-                       static_cast<int64_t>(outId));
-  }
+  VG_TRY_STATUS(sweep::checkOutputSeed(s.graph, outId, seed.shape()));
   // Zero-initialised: slots never reached stay zero (TorchLean's final zero-fill).
-  Context<T> grads(g);
-  std::vector<uint8_t> reached(n, 0);
-  reached[outId] = 1;
-  T* dst = grads.mutableData(outId);
-  for (int64_t e = 0; e < seed.numel(); ++e) dst[e] = seed[e];
-
+  Context<T> grads(s.graph);
+  std::vector<uint8_t> reached;
   std::vector<T> scratch;
-  const size_t first = g.numInputs();
-  // Nodes after outId are never reached: start at outId itself.
-  for (size_t id = outId + 1; id-- > first;) {
-    if (!reached[id]) continue;
-    sweep::runNodeVjp(
-        s, grads, static_cast<ValueId>(id), scratch,
-        [&](ValueId p) { return reached[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
-        [&](ValueId p) { reached[p] = 1; });
-  }
+  sweep::denseAll(s, grads, reached, scratch, outId, seed.data(), /*freshGrads=*/true);
   return grads;
 }
 
 }  // namespace verigrad
 
 // Instantiates the engine's templates for one scalar type (in engine_<scalar>.cpp).
-#define VG_INSTANTIATE_ENGINE(T)                                                            \
-  template class verigrad::Tape<T>;                                                         \
-  template class verigrad::Compiled<T>;                                                     \
-  template verigrad::Result<verigrad::Compiled<T>> verigrad::compile<T>(                    \
-      const verigrad::Graph&, std::span<const verigrad::Tensor<T>>);                        \
-  template verigrad::Result<std::vector<verigrad::Tensor<T>>> verigrad::gradientsOf<T>(     \
+#define VG_INSTANTIATE_ENGINE(T)                                                        \
+  template class verigrad::Tape<T>;                                                     \
+  template class verigrad::Compiled<T>;                                                 \
+  template verigrad::Result<verigrad::Compiled<T>> verigrad::compile<T>(                \
+      const verigrad::Graph&, std::span<const verigrad::Tensor<T>>);                    \
+  template verigrad::Result<std::vector<verigrad::Tensor<T>>> verigrad::gradientsOf<T>( \
       const verigrad::Context<T>&, std::span<const size_t>);

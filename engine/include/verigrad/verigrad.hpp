@@ -12,6 +12,7 @@
 #include "verigrad/graph_dot.hpp"
 #include "verigrad/graph_text.hpp"
 #include "verigrad/op.hpp"
+#include "verigrad/plan.hpp"
 #include "verigrad/result.hpp"
 #include "verigrad/shape.hpp"
 #include "verigrad/tensor.hpp"

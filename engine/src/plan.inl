@@ -1,0 +1,83 @@
+// Plan<T>: compile_steps (compile.inl) and the sweeps (tape.inl) run on buffers owned by the plan.
+#pragma once
+
+#include "compile.inl"
+#include "tape.inl"
+#include "verigrad/plan.hpp"
+
+namespace verigrad {
+
+template <class T>
+Result<Plan<T>> Plan<T>::make(const Graph& graph) {
+  Result<std::unique_ptr<CompiledState<T>>> state = compile_steps::prepare<T>(graph);
+  if (!state.ok()) return state.error();
+  Plan plan;
+  plan.state_ = std::move(state).value();
+  plan.grads_ = Context<T>(graph);
+  return plan;
+}
+
+template <class T>
+Plan<T>::Plan(Plan&&) noexcept = default;
+template <class T>
+Plan<T>& Plan<T>::operator=(Plan&&) noexcept = default;
+template <class T>
+Plan<T>::~Plan() = default;
+
+template <class T>
+Status Plan<T>::forward(std::span<const Tensor<T>> inputs) {
+  forwardDone_ = false;
+  VG_TRY_STATUS(compile_steps::checkInputs(state_->graph, inputs, "plan"));
+  VG_TRY_STATUS(compile_steps::evaluate(*state_, inputs, /*freshContext=*/false));
+  forwardDone_ = true;
+  return okStatus();
+}
+
+template <class T>
+Status Plan<T>::requireForward() const {
+  if (forwardDone_) return okStatus();
+  return Error::make(ErrorCode::InvalidArgument,
+                     "plan: no successful forward() yet: the sweeps need the forward values");
+}
+
+template <class T>
+Status Plan<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) {
+  VG_TRY_STATUS(requireForward());
+  VG_TRY_STATUS(sweep::checkOutputSeed(state_->graph, outId, seed.shape()));
+  sweep::denseAll(*state_, grads_, reached_, scratch_, outId, seed.data(), /*freshGrads=*/false);
+  return okStatus();
+}
+
+template <class T>
+Status Plan<T>::backwardDenseAllFromOutput() {
+  Result<size_t> out = checkedOutId(state_->graph);
+  if (!out.ok()) return out.error();
+  return backwardDenseAll(out.value(), Tensor<T>::scalar(T(1)));
+}
+
+template <class T>
+Status Plan<T>::backwardDenseFrom(std::span<const Tensor<T>> grads0) {
+  VG_TRY_STATUS(requireForward());
+  VG_TRY_STATUS(sweep::checkSeedContext(
+      state_->graph, grads0.size(), [&](size_t id) -> const Shape& { return grads0[id].shape(); }));
+  sweep::copySeeds(grads_, grads0);  // every slot is a seed: nothing of the last sweep remains
+  sweep::denseFromInPlace(*state_, grads_, scratch_);
+  return okStatus();
+}
+
+template <class T>
+const Context<T>& Plan<T>::values() const {
+  return state_->values;
+}
+template <class T>
+const Context<T>& Plan<T>::gradients() const {
+  return grads_;
+}
+template <class T>
+const Graph& Plan<T>::graph() const {
+  return state_->graph;
+}
+
+}  // namespace verigrad
+
+#define VG_INSTANTIATE_PLAN(T) template class verigrad::Plan<T>;
