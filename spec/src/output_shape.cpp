@@ -281,7 +281,7 @@ Result<Shape> structuralShape(const NodeShapes& n) {
       if (n.node.shape.numel() != x.numel()) {
         return mismatch(n, "cannot reshape " + x.str() + " to " + n.node.shape.str());
       }
-      return n.node.shape;
+      return n.node.shape.get();
     case Op::Transpose2d: {
       Result<Shape> r = expectRank(n, 0, 2);
       if (!r.ok()) return r;
@@ -299,7 +299,7 @@ Result<Shape> structuralShape(const NodeShapes& n) {
       if (!broadcastable(x, n.node.shape)) {
         return mismatch(n, "cannot broadcast " + x.str() + " to " + n.node.shape.str());
       }
-      return n.node.shape;
+      return n.node.shape.get();
     case Op::ConcatVectors:
     case Op::ConcatDim0:
       return concatShape(n);

@@ -9,6 +9,9 @@
 
 namespace verigrad {
 
+const Shape ShapeRef::kScalar{};
+static_assert(sizeof(Node) == 32, "a node record stays 32 bytes (issue 8: bookkeeping per node)");
+
 Graph::Graph() {
   auto body = std::make_shared<detail::GraphBody>();
   body->valueOffsets.push_back(0);

@@ -45,9 +45,9 @@ Var GraphBuilder::arg(size_t i, const Shape& shape) {
   if (error_) return Var{};
   const size_t n = body_->inputs.size();
   if (i >= n) {
-    return fail(Error::make(ErrorCode::InvalidId, "graph builder: input index out of bounds i=" +
-                                                      std::to_string(i) + " (|Γ|=" +
-                                                      std::to_string(n) + ")"));
+    return fail(Error::make(ErrorCode::InvalidId,
+                            "graph builder: input index out of bounds i=" + std::to_string(i) +
+                                " (|Γ|=" + std::to_string(n) + ")"));
   }
   if (body_->inputs[i] != shape) {
     return fail(Error::make(ErrorCode::ShapeMismatch,
@@ -106,12 +106,11 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
                      std::string(info.name) + " needs a target shape");
   }
   if (op == Op::Clamp && ExactLiteral::compare(literals[0], literals[1]) > 0) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     "clamp needs lo <= hi, got lo = " + literals[0].str() +
-                         ", hi = " + literals[1].str());
+    return nodeError(
+        ErrorCode::InvalidArgument, id, nodeText(),
+        "clamp needs lo <= hi, got lo = " + literals[0].str() + ", hi = " + literals[1].str());
   }
-  if ((op == Op::SafeLog || op == Op::LayerNorm) &&
-      literals[0].sign() <= 0) {
+  if ((op == Op::SafeLog || op == Op::LayerNorm) && literals[0].sign() <= 0) {
     return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
                      std::string(info.name) + " needs eps > 0, got eps = " + literals[0].str());
   }
@@ -157,13 +156,27 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
   node.intCount = static_cast<uint32_t>(ints.size());
   node.litBegin = static_cast<uint32_t>(body_->literalPool.size());
   node.litCount = static_cast<uint32_t>(literals.size());
-  node.shape = shape;
+  node.shape = internShape(shape, parents);
   body_->parentPool.insert(body_->parentPool.end(), parents.begin(), parents.end());
   body_->intPool.insert(body_->intPool.end(), ints.begin(), ints.end());
   body_->literalPool.insert(body_->literalPool.end(), literals.begin(), literals.end());
   body_->nodes.push_back(node);
   body_->valueOffsets.push_back(total);
   return Var{id, shape};
+}
+
+// The pool entry for a new node's shape: an operand's or the previous node's entry when equal
+// (chains and elementwise layers then share one), else a new entry.
+ShapeRef GraphBuilder::internShape(const Shape& shape, std::span<const ValueId> parents) {
+  const size_t numInputs = body_->inputs.size();
+  for (ValueId p : parents) {
+    if (p >= numInputs && body_->nodes[p - numInputs].shape == shape) {
+      return body_->nodes[p - numInputs].shape;
+    }
+  }
+  if (!body_->nodes.empty() && body_->nodes.back().shape == shape) return body_->nodes.back().shape;
+  body_->shapePool.push_back(shape);
+  return ShapeRef(&body_->shapePool.back());
 }
 
 Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<const int64_t> ints,
@@ -174,16 +187,16 @@ Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<co
   ValueId parents[3];
   size_t k = 0;
   for (const Var& v : operands) {
-    const std::string where = "graph builder: " + std::string(opName(op)) + " operand #" +
-                              std::to_string(k) + ": ";
+    const std::string where =
+        "graph builder: " + std::string(opName(op)) + " operand #" + std::to_string(k) + ": ";
     if (!v.valid()) {
       return fail(Error::make(ErrorCode::InvalidId,
                               where + "invalid Var (default-constructed or from a failed call)"));
     }
     if (v.id >= numValues) {
-      return fail(Error::make(ErrorCode::InvalidId, where + "invalid id=" + std::to_string(v.id) +
-                                                        " for ctxLen=" +
-                                                        std::to_string(numValues)));
+      return fail(
+          Error::make(ErrorCode::InvalidId, where + "invalid id=" + std::to_string(v.id) +
+                                                " for ctxLen=" + std::to_string(numValues)));
     }
     const Shape& actual = v.id < body_->inputs.size()
                               ? body_->inputs[v.id]

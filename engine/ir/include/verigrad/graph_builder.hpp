@@ -106,6 +106,7 @@ class GraphBuilder {
             std::span<const ExactLiteral> literals = {},
             const std::optional<Shape>& declared = std::nullopt);
   Var fail(Error e);
+  ShapeRef internShape(const Shape& shape, std::span<const ValueId> parents);
 
   std::shared_ptr<detail::GraphBody> body_;
   std::optional<Error> error_;
