@@ -11,10 +11,11 @@
 
 namespace verigrad {
 
+// A view: the data and the shape both belong to the viewed tensor or context.
 template <class T>
 struct TensorView {
   const T* data = nullptr;
-  Shape shape;
+  ShapeRef shape;
   int64_t numel() const { return shape.numel(); }
   std::span<const T> span() const { return {data, static_cast<size_t>(shape.numel())}; }
   const T& operator[](int64_t i) const { return data[i]; }

@@ -9,7 +9,6 @@
 
 namespace verigrad {
 
-const Shape ShapeRef::kScalar{};
 static_assert(sizeof(Node) == 32, "a node record stays 32 bytes (issue 8: bookkeeping per node)");
 
 Graph::Graph() {

@@ -121,27 +121,38 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
                          std::to_string(literals.size()));
   }
 
-  Shape operandShapes[3];  // parents are known to precede id, so their shapes exist
+  const Shape* operandShape[3] = {};  // parents are known to precede id, so their shapes exist
   for (size_t k = 0; k < parents.size(); ++k) {
-    operandShapes[k] = parents[k] < body_->inputs.size()
-                           ? body_->inputs[parents[k]]
-                           : body_->nodes[parents[k] - body_->inputs.size()].shape;
+    operandShape[k] = parents[k] < body_->inputs.size()
+                          ? &body_->inputs[parents[k]]
+                          : &body_->nodes[parents[k] - body_->inputs.size()].shape.get();
   }
-  rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, parents.size()), ints,
-                           literals.size(), info.takesTargetShape ? &*declared : nullptr};
-  Result<Shape> inferred = rules::inferShape(op, ruleArgs, "", parents);
-  if (!inferred.ok()) inferred = rules::inferShape(op, ruleArgs, nodeText(), parents);
-  if (!inferred.ok()) {
-    Error e = inferred.error();
-    e.node = id;
-    return e;
+  // Elementwise rows (`a[*s] b[*s] -> [*s]`) over equal operand shapes: the interpreter's answer
+  // is the operand shape, so the common case skips it (rules::hasSameShapeRule).
+  bool sameShape = !declared && !parents.empty() && rules::hasSameShapeRule(op);
+  for (size_t k = 1; sameShape && k < parents.size(); ++k) {
+    sameShape = *operandShape[k] == *operandShape[0];
   }
-  if (declared && !info.takesTargetShape && *declared != inferred.value()) {
-    return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
-                     "declared shape " + declared->str() + " does not match the inferred shape " +
-                         inferred.value().str());
+  Result<Shape> inferred = Shape{};
+  if (!sameShape) {
+    Shape operandShapes[3];
+    for (size_t k = 0; k < parents.size(); ++k) operandShapes[k] = *operandShape[k];
+    rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, parents.size()), ints,
+                             literals.size(), info.takesTargetShape ? &*declared : nullptr};
+    inferred = rules::inferShape(op, ruleArgs, "", parents);
+    if (!inferred.ok()) inferred = rules::inferShape(op, ruleArgs, nodeText(), parents);
+    if (!inferred.ok()) {
+      Error e = inferred.error();
+      e.node = id;
+      return e;
+    }
+    if (declared && !info.takesTargetShape && *declared != inferred.value()) {
+      return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
+                       "declared shape " + declared->str() +
+                           " does not match the inferred shape " + inferred.value().str());
+    }
   }
-  const Shape& shape = inferred.value();
+  const Shape& shape = sameShape ? *operandShape[0] : inferred.value();
   const uint64_t total = body_->valueOffsets.back() + static_cast<uint64_t>(shape.numel());
   if (total > static_cast<uint64_t>(Shape::kMaxNumel)) {
     return nodeError(ErrorCode::Overflow, id, nodeText(),
@@ -158,8 +169,10 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
   node.litCount = static_cast<uint32_t>(literals.size());
   node.shape = internShape(shape, parents);
   body_->parentPool.insert(body_->parentPool.end(), parents.begin(), parents.end());
-  body_->intPool.insert(body_->intPool.end(), ints.begin(), ints.end());
-  body_->literalPool.insert(body_->literalPool.end(), literals.begin(), literals.end());
+  if (!ints.empty()) body_->intPool.insert(body_->intPool.end(), ints.begin(), ints.end());
+  if (!literals.empty()) {
+    body_->literalPool.insert(body_->literalPool.end(), literals.begin(), literals.end());
+  }
   body_->nodes.push_back(node);
   body_->valueOffsets.push_back(total);
   return Var{id, shape};
@@ -176,7 +189,7 @@ ShapeRef GraphBuilder::internShape(const Shape& shape, std::span<const ValueId> 
   }
   if (!body_->nodes.empty() && body_->nodes.back().shape == shape) return body_->nodes.back().shape;
   body_->shapePool.push_back(shape);
-  return ShapeRef(&body_->shapePool.back());
+  return ShapeRef(body_->shapePool.back());
 }
 
 Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<const int64_t> ints,
@@ -187,23 +200,25 @@ Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<co
   ValueId parents[3];
   size_t k = 0;
   for (const Var& v : operands) {
-    const std::string where =
-        "graph builder: " + std::string(opName(op)) + " operand #" + std::to_string(k) + ": ";
+    // Formatted only on failure: the builder's hot path allocates no strings.
+    auto where = [&] {
+      return "graph builder: " + std::string(opName(op)) + " operand #" + std::to_string(k) + ": ";
+    };
     if (!v.valid()) {
       return fail(Error::make(ErrorCode::InvalidId,
-                              where + "invalid Var (default-constructed or from a failed call)"));
+                              where() + "invalid Var (default-constructed or from a failed call)"));
     }
     if (v.id >= numValues) {
       return fail(
-          Error::make(ErrorCode::InvalidId, where + "invalid id=" + std::to_string(v.id) +
+          Error::make(ErrorCode::InvalidId, where() + "invalid id=" + std::to_string(v.id) +
                                                 " for ctxLen=" + std::to_string(numValues)));
     }
     const Shape& actual = v.id < body_->inputs.size()
                               ? body_->inputs[v.id]
-                              : body_->nodes[v.id - body_->inputs.size()].shape;
+                              : body_->nodes[v.id - body_->inputs.size()].shape.get();
     if (actual != v.shape) {
       return fail(Error::make(ErrorCode::ShapeMismatch,
-                              where + "shape mismatch at id=" + std::to_string(v.id) +
+                              where() + "shape mismatch at id=" + std::to_string(v.id) +
                                   ": expected " + v.shape.str() + ", got " + actual.str()));
     }
     parents[k++] = v.id;

@@ -5,6 +5,8 @@
 
 namespace verigrad {
 
+const Shape ShapeRef::kScalar{};
+
 Shape::Shape(std::initializer_list<int64_t> dims) {
   assert(dims.size() <= static_cast<size_t>(kMaxRank));
   for (int64_t d : dims) {

@@ -703,8 +703,38 @@ Result<Shape> inferShapeWith(const ShapeRule& rule, std::span<const AttrSpec> at
   return evalRule(rule, attrs, args, Context{nodeText, operandIds, {}}, env);
 }
 
+bool isSameShapeRule(const ShapeRule& rule) {
+  if (rule.operands.empty() || !rule.constraints.empty()) return false;
+  const OperandPattern& first = rule.operands[0];
+  if (first.dims.size() != 1 || !first.dims[0].isPack) return false;
+  const std::string& pack = first.dims[0].name;
+  for (const OperandPattern& p : rule.operands) {
+    if (p.dims.size() != 1 || !p.dims[0].isPack || p.dims[0].name != pack) return false;
+  }
+  const ShapeExpr& out = rule.output;
+  return out.kind == ShapeExpr::Kind::List && out.items.size() == 1 && out.items[0].isPack &&
+         out.items[0].pack == pack;
+}
+
+bool hasSameShapeRule(Op op) {
+  static const std::array<bool, kNumOps> table = [] {
+    std::array<bool, kNumOps> t{};
+    for (Op o : allOps()) t[static_cast<size_t>(o)] = isSameShapeRule(shapeRule(o));
+    return t;
+  }();
+  return table[static_cast<size_t>(op)];
+}
+
 Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,
                          std::span<const ValueId> operandIds) {
+  // The fast path decides only what the interpreter would: equal operand shapes under an
+  // `x[*s] ... -> [*s]` row are accepted with that shape. Everything else (and every error
+  // message) comes from the interpreter.
+  if (hasSameShapeRule(op) && !args.operands.empty()) {
+    bool equal = true;
+    for (const Shape& s : args.operands) equal = equal && s == args.operands[0];
+    if (equal) return args.operands[0];
+  }
   const ShapeRule& rule = shapeRule(op);
   if (rule.text.empty()) {
     return Error::make(ErrorCode::Internal, "the shape row of " + std::string(opName(op)) +

@@ -18,37 +18,6 @@ namespace verigrad {
 
 using ValueId = uint32_t;  // position in Γ ++ ss
 
-// A node's declared shape, interned in its graph's shape pool: a pointer that reads like a
-// const Shape&. Consecutive nodes of one shape share one pool entry, so a node record is 32 bytes
-// instead of carrying the 72-byte inline Shape. Valid as long as the graph (any copy) lives.
-class ShapeRef {
- public:
-  ShapeRef() = default;  // the scalar shape
-  explicit ShapeRef(const Shape* shape) : shape_(shape) {}
-
-  operator const Shape&() const { return *shape_; }  // NOLINT: reads as the shape it names
-  const Shape& get() const { return *shape_; }
-
-  int rank() const { return shape_->rank(); }
-  bool isScalar() const { return shape_->isScalar(); }
-  int64_t operator[](int axis) const { return (*shape_)[axis]; }
-  int64_t dim(int axis) const { return shape_->dim(axis); }
-  std::span<const int64_t> dims() const { return shape_->dims(); }
-  int64_t numel() const { return shape_->numel(); }
-  void strides(int64_t* out) const { shape_->strides(out); }
-  std::string str() const { return shape_->str(); }
-  std::string indexText(int64_t flatIndex) const { return shape_->indexText(flatIndex); }
-
-  friend bool operator==(const ShapeRef& a, const ShapeRef& b) { return a.get() == b.get(); }
-  friend bool operator==(const ShapeRef& a, const Shape& b) { return a.get() == b; }
-  friend bool operator!=(const ShapeRef& a, const ShapeRef& b) { return !(a == b); }
-  friend bool operator!=(const ShapeRef& a, const Shape& b) { return !(a == b); }
-
- private:
-  static const Shape kScalar;
-  const Shape* shape_ = &kScalar;
-};
-
 // A node's record (32 bytes). Parents, ints and literals live in graph-wide pools and the shape in
 // the shape pool: no allocation per node.
 struct Node {
@@ -59,7 +28,7 @@ struct Node {
   uint32_t intCount;
   uint32_t litBegin;
   uint32_t litCount;
-  ShapeRef shape;  // declared output shape, ss[k]
+  ShapeRef shape;  // declared output shape, ss[k]: interned in the graph's shape pool
 };
 
 namespace detail {
@@ -91,7 +60,7 @@ class Graph {
 
   // Shape of value id in Γ ++ ss.
   const Shape& shapeOf(ValueId id) const {
-    return id < numInputs() ? body_->inputs[id] : body_->nodes[id - numInputs()].shape;
+    return id < numInputs() ? body_->inputs[id] : body_->nodes[id - numInputs()].shape.get();
   }
   std::span<const ValueId> parents(const Node& n) const {
     return {body_->parentPool.data() + n.parentBegin, n.numParents};

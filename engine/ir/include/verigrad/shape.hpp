@@ -47,4 +47,38 @@ class Shape {
   uint8_t rank_ = 0;
 };
 
+// A non-owning reference to a Shape that reads like a const Shape&: 8 bytes instead of the
+// 72-byte inline Shape. Node records (shapes interned in the graph's shape pool) and tensor views
+// hold one. The referenced Shape must outlive it; binding a temporary is refused at compile time.
+class ShapeRef {
+ public:
+  ShapeRef() = default;  // the scalar shape
+  ShapeRef(const Shape& shape) : shape_(&shape) {}  // NOLINT: a view converts implicitly
+  ShapeRef(const Shape&&) = delete;                // would dangle
+
+  operator const Shape&() const { return *shape_; }  // NOLINT: reads as the shape it names
+  const Shape& get() const { return *shape_; }
+
+  int rank() const { return shape_->rank(); }
+  bool isScalar() const { return shape_->isScalar(); }
+  int64_t operator[](int axis) const { return (*shape_)[axis]; }
+  int64_t dim(int axis) const { return shape_->dim(axis); }
+  std::span<const int64_t> dims() const { return shape_->dims(); }
+  int64_t numel() const { return shape_->numel(); }
+  void strides(int64_t* out) const { shape_->strides(out); }
+  std::string str() const { return shape_->str(); }
+  std::string indexText(int64_t flatIndex) const { return shape_->indexText(flatIndex); }
+
+  friend bool operator==(const ShapeRef& a, const ShapeRef& b) { return a.get() == b.get(); }
+  friend bool operator==(const ShapeRef& a, const Shape& b) { return a.get() == b; }
+  friend bool operator==(const Shape& a, const ShapeRef& b) { return a == b.get(); }
+  friend bool operator!=(const ShapeRef& a, const ShapeRef& b) { return !(a == b); }
+  friend bool operator!=(const ShapeRef& a, const Shape& b) { return !(a == b); }
+  friend bool operator!=(const Shape& a, const ShapeRef& b) { return !(a == b); }
+
+ private:
+  static const Shape kScalar;
+  const Shape* shape_ = &kScalar;
+};
+
 }  // namespace verigrad

@@ -140,6 +140,12 @@ struct RuleArgs {
 Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,
                          std::span<const ValueId> operandIds);
 
+// True for rows of the form `a[*s] b[*s] ... -> [*s]` with no constraints (elementwise ops):
+// inferShape then answers equal operand shapes without running the interpreter (the build fast
+// path; a test checks both agree on every such op).
+bool isSameShapeRule(const ShapeRule& rule);
+bool hasSameShapeRule(Op op);
+
 // The shape operand `operand`'s VJP recipe yields, for a node whose forward rule accepted `args`
 // with output `out`. Operands without a recipe (no gradient edge) are an InvalidArgument error.
 Result<Shape> vjpShape(Op op, int operand, const RuleArgs& args, const Shape& out);
