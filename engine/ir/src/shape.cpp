@@ -34,12 +34,6 @@ Result<Shape> Shape::make(std::span<const int64_t> dims) {
   return s;
 }
 
-int64_t Shape::numel() const {
-  int64_t n = 1;
-  for (int i = 0; i < rank_; ++i) n *= dims_[i];
-  return n;
-}
-
 Result<int64_t> Shape::checkedNumel(std::span<const int64_t> dims) {
   // A zero extent anywhere makes the product 0, even if other extents are huge.
   for (int64_t d : dims) {

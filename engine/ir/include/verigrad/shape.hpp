@@ -28,7 +28,12 @@ class Shape {
   std::span<const int64_t> dims() const { return {dims_, static_cast<size_t>(rank_)}; }
 
   // Element count; valid for every Shape built through make() or a GraphBuilder (<= kMaxNumel).
-  int64_t numel() const;
+  // Inline: every kernel asks it once per node.
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int i = 0; i < rank_; ++i) n *= dims_[i];
+    return n;
+  }
   // Element count, or an Overflow error when it exceeds kMaxNumel.
   static Result<int64_t> checkedNumel(std::span<const int64_t> dims);
 
