@@ -28,11 +28,13 @@ print_stage_times() {
 }
 
 # The Debian 12 packages the build and the tests need (see README, "Dependencies"). clang 14 and
-# its runtime libraries (only recommended by clang, so named here) build the ASan + UBSan run.
+# its runtime libraries (only recommended by clang, so named here) build the ASan + UBSan run;
+# gnuplot-nox renders `verigrad accuracy --png` without an X server.
 VERIGRAD_PACKAGES=(
   g++ clang libclang-rt-14-dev cmake ninja-build pkgconf ccache
   libboost-dev libgmp-dev libmpfr-dev libmpfi-dev libopenblas-dev
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev z3 libbenchmark-dev
+  gnuplot-nox
 )
 
 install_deps() {

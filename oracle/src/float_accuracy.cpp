@@ -1,5 +1,6 @@
-// The end-to-end float accuracy report (see float_accuracy.hpp): engine<F> against spec<Rational>
-// in ulps, per value and per op, for values and for the output's gradients.
+// The end-to-end float accuracy report (see float_accuracy.hpp): engine<F> against the spec (at
+// Rational, or at Interval for graphs with transcendental ops) in ulps, per value and per op, for
+// values and for the output's gradients.
 #include "verigrad/oracle/float_accuracy.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "float_support.hpp"
+#include "verigrad/interval.hpp"
 #include "verigrad/oracle/compare_exact.hpp"
 #include "verigrad/spec/graph_semantics.hpp"
 
@@ -17,6 +19,52 @@ namespace {
 
 using detail::absOf;
 using detail::exactOf;
+
+// The reference values: exact, or the midpoints of interval enclosures with their half-widths.
+struct Reference {
+  std::vector<spec::Value<Rational>> exact;
+  std::vector<std::vector<Rational>> halfWidth;  // empty for an exact reference
+};
+
+// Midpoints and half-widths of the spec's enclosures; an unbounded enclosure gets an infinite
+// half-width (a negative marker), so its element is never measured.
+Reference fromEnclosures(const std::vector<spec::Value<Interval>>& values) {
+  Reference r;
+  for (const spec::Value<Interval>& v : values) {
+    spec::Value<Rational> mid{v.shape, {}};
+    std::vector<Rational> half;
+    for (const Interval& x : v.data) {
+      Result<Rational> lo = x.lower(), hi = x.upper();
+      if (!x.isBounded() || !lo.ok() || !hi.ok()) {
+        mid.data.emplace_back(0);
+        half.emplace_back(-1);
+        continue;
+      }
+      mid.data.push_back((lo.value() + hi.value()) / Rational(2));
+      half.push_back((hi.value() - lo.value()) / Rational(2));
+    }
+    r.exact.push_back(std::move(mid));
+    r.halfWidth.push_back(std::move(half));
+  }
+  return r;
+}
+
+std::vector<spec::Value<Interval>> pointValues(std::span<const Tensor<Rational>> in) {
+  std::vector<spec::Value<Interval>> out;
+  for (const Tensor<Rational>& t : in) {
+    spec::Value<Interval> v{t.shape(), {}};
+    for (int64_t k = 0; k < t.numel(); ++k) v.data.emplace_back(t[k]);  // points: F-exact inputs
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+bool hasTranscendental(const Graph& g) {
+  for (size_t id = g.numInputs(); id < g.numValues(); ++id) {
+    if (isTranscendental(g.producer(static_cast<ValueId>(id)).op)) return true;
+  }
+  return false;
+}
 
 // ulp(r) in F for r ≥ 0: 2^(max(e, emin) − p + 1) with e = floor(log2 r); the subnormal quantum
 // for r = 0. Read off r's nearest double, which can only move e across a binade boundary: harmless
@@ -41,23 +89,33 @@ double toReportDouble(const Rational& x) {
   return d.ok() ? d.value() : std::numeric_limits<double>::max();
 }
 
-// Per-element ulp errors of one value; non-finite engine elements are counted, not measured.
+// Per-element ulp errors of one value; non-finite engine elements are counted, not measured, and
+// so are elements whose interval reference is wider than 1/1024 of the ulp they are measured in.
 template <class F>
 std::vector<double> ulpErrors(const TensorView<F>& engine, const spec::Value<Rational>& exact,
-                              const AccuracyOptions& options, uint64_t& nonFinite,
+                              const std::vector<Rational>* halfWidth,
+                              const AccuracyOptions& options, UlpStats& counts,
                               std::vector<int64_t>& indices) {
   Rational largest(0);
   for (const Rational& x : exact.data) largest = std::max(largest, absOf(x));
-  const Rational floor = Rational::fromDouble(options.relativeFloor) * largest;
+  const Rational floor = std::max(Rational::fromDouble(options.relativeFloor) * largest,
+                                  Rational::fromDouble(options.absoluteFloor));
   std::vector<double> out;
   for (int64_t e = 0; e < engine.numel(); ++e) {
     if (!std::isfinite(engine[e])) {
-      ++nonFinite;
+      ++counts.nonFinite;
       continue;
     }
     const Rational& x = exact.data[static_cast<size_t>(e)];
-    const Rational ref = std::max(absOf(x), floor);
-    out.push_back(toReportDouble(absOf(exactOf(engine[e]) - x) / ulpOf<F>(ref)));
+    const Rational ulp = ulpOf<F>(std::max(absOf(x), floor));
+    if (halfWidth) {
+      const Rational& h = (*halfWidth)[static_cast<size_t>(e)];
+      if (h.sign() < 0 || h * Rational(1024) > ulp) {
+        ++counts.unresolved;
+        continue;
+      }
+    }
+    out.push_back(toReportDouble(absOf(exactOf(engine[e]) - x) / ulp));
     indices.push_back(e);
   }
   return out;
@@ -71,10 +129,11 @@ double lowerMedian(std::vector<double> xs) {
 }
 
 UlpStats statsOf(const std::vector<double>& ulps, const std::vector<int64_t>& indices,
-                 uint64_t nonFinite) {
+                 uint64_t nonFinite, uint64_t unresolved) {
   UlpStats s;
   s.elements = ulps.size();
   s.nonFinite = nonFinite;
+  s.unresolved = unresolved;
   for (size_t i = 0; i < ulps.size(); ++i) {
     if (i == 0 || ulps[i] > s.maxUlps) {
       s.maxUlps = ulps[i];
@@ -90,30 +149,35 @@ std::optional<Op> producerOp(const Graph& g, size_t id) {
   return g.producer(static_cast<ValueId>(id)).op;
 }
 
-// Measures every value of `engine` against `exact`, per value and pooled per op.
+// Measures every value of `engine` against the reference, per value and pooled per op.
 template <class F>
-void measureContext(const Graph& g, const Context<F>& engine,
-                    std::span<const spec::Value<Rational>> exact, const AccuracyOptions& options,
-                    std::vector<ValueAccuracy>& perValue, std::vector<OpAccuracy>& perOp) {
+void measureContext(const Graph& g, const Context<F>& engine, const Reference& ref,
+                    const AccuracyOptions& options, std::vector<ValueAccuracy>& perValue,
+                    std::vector<OpAccuracy>& perOp) {
   // Key: op index + 1, 0 for the inputs; ordered so the report lists ops in catalogue order.
   std::map<int, std::pair<std::vector<double>, OpAccuracy>> pooled;
   for (size_t id = 0; id < g.numValues(); ++id) {
-    uint64_t nonFinite = 0;
+    UlpStats counts;
     std::vector<int64_t> indices;
-    const std::vector<double> ulps = ulpErrors(engine[id], exact[id], options, nonFinite, indices);
+    std::vector<double> ulps =
+        ulpErrors(engine[id], ref.exact[id], ref.halfWidth.empty() ? nullptr : &ref.halfWidth[id],
+                  options, counts, indices);
     const std::optional<Op> op = producerOp(g, id);
-    perValue.push_back({static_cast<ValueId>(id), op, statsOf(ulps, indices, nonFinite)});
+    perValue.push_back({static_cast<ValueId>(id),
+                        op,
+                        statsOf(ulps, indices, counts.nonFinite, counts.unresolved),
+                        {}});
     auto& [all, acc] = pooled[op ? static_cast<int>(*op) + 1 : 0];
     acc.op = op;
     ++acc.values;
-    acc.stats.nonFinite += nonFinite;
+    acc.stats.nonFinite += counts.nonFinite;
+    acc.stats.unresolved += counts.unresolved;
     all.insert(all.end(), ulps.begin(), ulps.end());
+    if (options.keepSamples) perValue.back().samples = std::move(ulps);
   }
   for (auto& [key, entry] : pooled) {
     auto& [all, acc] = entry;
-    const uint64_t nonFinite = acc.stats.nonFinite;
-    acc.stats = statsOf(all, std::vector<int64_t>(all.size(), -1), nonFinite);
-    acc.stats.worstElement = -1;
+    acc.stats = summarizeUlps(all, acc.stats.nonFinite, acc.stats.unresolved);
     perOp.push_back(acc);
   }
 }
@@ -150,6 +214,7 @@ std::string statsLine(const UlpStats& s) {
                 static_cast<unsigned long long>(s.elements), s.maxUlps, s.medianUlps);
   std::string out = buf;
   if (s.nonFinite) out += "  (" + std::to_string(s.nonFinite) + " inf/NaN)";
+  if (s.unresolved) out += "  (" + std::to_string(s.unresolved) + " reference too wide)";
   return out;
 }
 
@@ -171,7 +236,39 @@ void formatSection(std::string& out, const std::string& title, const std::vector
   }
 }
 
+// The spec's values (grads = false) or its dense gradient of the one-hot seed 1 at `out`, at S.
+template <class S>
+Result<std::vector<spec::Value<S>>> specRun(const Graph& graph,
+                                            const std::vector<spec::Value<S>>& inputs,
+                                            std::optional<size_t> out) {
+  if (!out) return spec::evaluate<S>(graph, inputs);
+  Result<std::vector<spec::Value<S>>> seeds =
+      spec::oneHotSeeds<S>(graph, *out, spec::Value<S>{Shape{}, {S(1)}});
+  if (!seeds.ok()) return seeds.error();
+  return spec::denseGradient<S>(graph, inputs, seeds.value());
+}
+
+// The reference values or gradients: exact for rational graphs, interval enclosures otherwise.
+Result<Reference> referenceOf(const Graph& graph, std::span<const Tensor<Rational>> inputs,
+                              std::optional<size_t> out) {
+  if (!hasTranscendental(graph)) {
+    Result<std::vector<spec::Value<Rational>>> r =
+        specRun<Rational>(graph, toSpecValues(inputs), out);
+    if (!r.ok()) return r.error();
+    return Reference{std::move(r).value(), {}};
+  }
+  Result<std::vector<spec::Value<Interval>>> r = specRun<Interval>(graph, pointValues(inputs), out);
+  if (!r.ok()) return r.error();
+  return fromEnclosures(r.value());
+}
+
 }  // namespace
+
+UlpStats summarizeUlps(std::vector<double> ulps, uint64_t nonFinite, uint64_t unresolved) {
+  UlpStats s = statsOf(ulps, std::vector<int64_t>(ulps.size(), -1), nonFinite, unresolved);
+  s.worstElement = -1;
+  return s;
+}
 
 template <class F>
 Result<AccuracyReport> measureFloatAccuracy(const Graph& graph,
@@ -181,12 +278,15 @@ Result<AccuracyReport> measureFloatAccuracy(const Graph& graph,
   if (!floats.ok()) return floats.error();
   Result<Compiled<F>> engine = compile<F>(graph, floats.value());
   if (!engine.ok()) return engine.error();
-  const std::vector<spec::Value<Rational>> specInputs = toSpecValues(inputs);
-  Result<std::vector<spec::Value<Rational>>> exact = spec::evaluate<Rational>(graph, specInputs);
+  Result<Reference> exact = referenceOf(graph, inputs, std::nullopt);
   if (!exact.ok()) return exact.error();
 
   AccuracyReport report;
   report.scalar = std::string(ScalarTraits<F>::name);
+  report.reference =
+      exact.value().halfWidth.empty()
+          ? "exact rational"
+          : "interval (" + std::to_string(Interval::defaultPrecision()) + "-bit MPFI, midpoints)";
   measureContext<F>(graph, engine->values(), exact.value(), options, report.values,
                     report.valueOps);
 
@@ -197,11 +297,7 @@ Result<AccuracyReport> measureFloatAccuracy(const Graph& graph,
   }
   Result<Context<F>> grads = engine->backwardDenseAllFromOutput();
   if (!grads.ok()) return grads.error();
-  Result<std::vector<spec::Value<Rational>>> seeds = spec::oneHotSeeds<Rational>(
-      graph, out.value(), spec::Value<Rational>{Shape{}, {Rational(1)}});
-  if (!seeds.ok()) return seeds.error();
-  Result<std::vector<spec::Value<Rational>>> exactGrads =
-      spec::denseGradient<Rational>(graph, specInputs, seeds.value());
+  Result<Reference> exactGrads = referenceOf(graph, inputs, out.value());
   if (!exactGrads.ok()) return exactGrads.error();
   measureContext<F>(graph, grads.value(), exactGrads.value(), options, report.gradients,
                     report.gradientOps);
@@ -209,8 +305,8 @@ Result<AccuracyReport> measureFloatAccuracy(const Graph& graph,
 }
 
 std::string formatAccuracyReport(const AccuracyReport& report, const Graph& graph) {
-  std::string out = "end-to-end accuracy at " + report.scalar +
-                    " (reported, not asserted; ulps of max(|exact|, floor))\n";
+  std::string out = "end-to-end accuracy at " + report.scalar + " against the " + report.reference +
+                    " reference (reported, not asserted; ulps of max(|exact|, floor))\n";
   formatSection(out, "values", report.valueOps, report.values, graph);
   if (!report.gradientNote.empty()) return out + report.gradientNote + "\n";
   formatSection(out, "gradients of the output", report.gradientOps, report.gradients, graph);

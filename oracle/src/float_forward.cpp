@@ -2,6 +2,7 @@
 // the exact value of its op at the engine's own operands, within its row of the rounding table.
 #include <string>
 
+#include "float_modelled.hpp"
 #include "float_support.hpp"
 #include "local_node.hpp"
 #include "verigrad/oracle/float_local.hpp"
@@ -62,6 +63,8 @@ class NodeCheck {
                              "*M + " + std::to_string(b_.k) + "*eta = " + formatApprox(bound) +
                              " (M = " + formatApprox(m) + ")");
       }
+      case ForwardModel::Modelled:
+        break;  // checked by checkModelledForward, never here
     }
     return report(e, "unknown forward model");
   }
@@ -92,6 +95,8 @@ class NodeCheck {
         return report(e, "neither the exact value nor any partial sum (<= " + formatApprox(peak) +
                              ") exceeds the largest finite value");
       }
+      case ForwardModel::Modelled:
+        break;
     }
     return report(e, "unknown forward model");
   }
@@ -134,12 +139,15 @@ std::optional<Mismatch> checkNode(const Graph& g, const Context<F>& values, Valu
       return std::nullopt;
     }
   }
+  if (row->forward == ForwardModel::Modelled) {
+    return detail::checkModelledForward(g, values, id, *row, result);
+  }
   Result<detail::LocalNode> local = detail::localNode<F>(g, id, detail::Sharing::DistinctParents);
   if (!local.ok()) {
     return nodeProblem(id, "cannot restate the node alone: " + local.error().message);
   }
   const auto inputs = detail::localInputs(local.value(), values, /*absolute=*/false);
-  Result<spec::Value<Rational>> exact = detail::evaluateLocal(local.value(), inputs);
+  Result<spec::Value<Rational>> exact = detail::evaluateLocal<Rational>(local.value(), inputs);
   if (!exact.ok()) {
     // x/0 has no exact value; IEEE gives inf or NaN there. The other elements go unchecked.
     if (exact.error().code == ErrorCode::DomainError && anyNonFinite(engine)) {
@@ -166,7 +174,7 @@ std::optional<Mismatch> checkNode(const Graph& g, const Context<F>& values, Valu
     b.absError = Rational(b.k) * detail::Model<F>::eta();
     b.divisor = Rational(countFor(row->forwardDivisor, g, node));
     if (row->forwardMagnitude == Magnitude::OfAbsoluteTerms) {
-      Result<spec::Value<Rational>> m = detail::evaluateLocal(
+      Result<spec::Value<Rational>> m = detail::evaluateLocal<Rational>(
           local.value(), detail::localInputs(local.value(), values, /*absolute=*/true));
       if (!m.ok()) return nodeProblem(id, "the spec fails at |operands|: " + m.error().message);
       absTerms = std::move(m).value();

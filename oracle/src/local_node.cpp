@@ -80,32 +80,66 @@ std::vector<spec::Value<Rational>> localInputs(const LocalNode& local, const Con
   return inputs;
 }
 
-Result<spec::Value<Rational>> evaluateLocal(const LocalNode& local,
-                                            std::span<const spec::Value<Rational>> inputs) {
-  Result<std::vector<spec::Value<Rational>>> all = spec::evaluate<Rational>(local.graph, inputs);
+template <class F>
+spec::Value<Interval> pointValue(const TensorView<F>& t) {
+  spec::Value<Interval> v{t.shape, {}};
+  v.data.reserve(static_cast<size_t>(t.numel()));
+  for (int64_t k = 0; k < t.numel(); ++k) {
+    // A point at 53 bits and more; finite by the caller's check (NaN/inf would be an error).
+    Result<Interval> x = Interval::fromDouble(static_cast<double>(t[k]));
+    v.data.push_back(x.ok() ? std::move(x).value() : quotient(Interval(0), Interval(0)));
+  }
+  return v;
+}
+
+template <class F>
+std::vector<spec::Value<Interval>> localPointInputs(const LocalNode& local,
+                                                    const Context<F>& values) {
+  std::vector<spec::Value<Interval>> inputs;
+  inputs.reserve(local.sources.size());
+  for (ValueId p : local.sources) inputs.push_back(pointValue(values[p]));
+  return inputs;
+}
+
+template <class S>
+Result<spec::Value<S>> evaluateLocal(const LocalNode& local,
+                                     std::span<const spec::Value<S>> inputs) {
+  Result<std::vector<spec::Value<S>>> all = spec::evaluate<S>(local.graph, inputs);
   if (!all.ok()) return all.error();
   return std::move(all.value().back());
 }
 
-Result<std::vector<spec::Value<Rational>>> pullbackLocal(
-    const LocalNode& local, std::span<const spec::Value<Rational>> inputs,
-    const spec::Value<Rational>& delta) {
-  std::vector<spec::Value<Rational>> seeds;
+template <class S>
+Result<std::vector<spec::Value<S>>> pullbackLocal(const LocalNode& local,
+                                                  std::span<const spec::Value<S>> inputs,
+                                                  const spec::Value<S>& delta) {
+  std::vector<spec::Value<S>> seeds;
   seeds.reserve(local.graph.numValues());
-  for (const Shape& s : local.graph.inputs()) seeds.push_back(spec::zeros<Rational>(s));
+  for (const Shape& s : local.graph.inputs()) seeds.push_back(spec::zeros<S>(s));
   seeds.push_back(delta);
-  Result<std::vector<spec::Value<Rational>>> grads =
-      spec::denseGradient<Rational>(local.graph, inputs, seeds);
+  Result<std::vector<spec::Value<S>>> grads = spec::denseGradient<S>(local.graph, inputs, seeds);
   if (!grads.ok()) return grads.error();
   grads.value().pop_back();  // the node's own entry is δ itself
   return grads;
 }
 
+#define VG_LOCAL_SCALAR_INSTANTIATE(S)                                               \
+  template Result<spec::Value<S>> evaluateLocal<S>(const LocalNode&,                 \
+                                                   std::span<const spec::Value<S>>); \
+  template Result<std::vector<spec::Value<S>>> pullbackLocal<S>(                     \
+      const LocalNode&, std::span<const spec::Value<S>>, const spec::Value<S>&);
+VG_LOCAL_SCALAR_INSTANTIATE(Rational)
+VG_LOCAL_SCALAR_INSTANTIATE(Interval)
+#undef VG_LOCAL_SCALAR_INSTANTIATE
+
 #define VG_LOCAL_NODE_INSTANTIATE(F)                                                              \
   template Result<LocalNode> localNode<F>(const Graph&, ValueId, Sharing);                        \
   template std::vector<spec::Value<Rational>> localInputs<F>(const LocalNode&, const Context<F>&, \
                                                              bool);                               \
-  template spec::Value<Rational> exactValue<F>(const TensorView<F>&, bool);
+  template spec::Value<Rational> exactValue<F>(const TensorView<F>&, bool);                       \
+  template spec::Value<Interval> pointValue<F>(const TensorView<F>&);                             \
+  template std::vector<spec::Value<Interval>> localPointInputs<F>(const LocalNode&,               \
+                                                                  const Context<F>&);
 VG_LOCAL_NODE_INSTANTIATE(float)
 VG_LOCAL_NODE_INSTANTIATE(double)
 #undef VG_LOCAL_NODE_INSTANTIATE

@@ -8,6 +8,7 @@
 
 #include "verigrad/context.hpp"
 #include "verigrad/graph.hpp"
+#include "verigrad/interval.hpp"
 #include "verigrad/rational.hpp"
 #include "verigrad/spec/value.hpp"
 
@@ -40,14 +41,24 @@ std::vector<spec::Value<Rational>> localInputs(const LocalNode& local, const Con
 template <class F>
 spec::Value<Rational> exactValue(const TensorView<F>& t, bool absolute);
 
-// The exact value of the node at `inputs`.
-Result<spec::Value<Rational>> evaluateLocal(const LocalNode& local,
-                                            std::span<const spec::Value<Rational>> inputs);
+// The same at the interval scalar: the float operands as exact points (transcendental ops, whose
+// exact values only an enclosure can hold).
+template <class F>
+std::vector<spec::Value<Interval>> localPointInputs(const LocalNode& local,
+                                                    const Context<F>& values);
+template <class F>
+spec::Value<Interval> pointValue(const TensorView<F>& t);
+
+// The exact value of the node at `inputs` (S = Rational), or its enclosure (S = Interval).
+template <class S>
+Result<spec::Value<S>> evaluateLocal(const LocalNode& local,
+                                     std::span<const spec::Value<S>> inputs);
 
 // J_nodeᵀ δ for each input of the local graph (duplicate slots of a shared input summed), from
 // spec::denseGradient with δ seeded at the node and zero seeds on the inputs.
-Result<std::vector<spec::Value<Rational>>> pullbackLocal(
-    const LocalNode& local, std::span<const spec::Value<Rational>> inputs,
-    const spec::Value<Rational>& delta);
+template <class S>
+Result<std::vector<spec::Value<S>>> pullbackLocal(const LocalNode& local,
+                                                  std::span<const spec::Value<S>> inputs,
+                                                  const spec::Value<S>& delta);
 
 }  // namespace verigrad::oracle::detail

@@ -5,28 +5,13 @@
 
 namespace verigrad::spec::detail {
 
-template <class E, class F>
-Value<E> mapUnary(const NodeView<E>& v, F f) {
-  Value<E> out = emptyOutput(v);
-  for (const E& x : v.operand(0).data) out.data.push_back(f(x));
-  return out;
-}
-
-template <class E, class F>
-Value<E> mapBinary(const NodeView<E>& v, F f) {
-  Value<E> out = emptyOutput(v);
-  const std::vector<E>& a = v.operand(0).data;
-  const std::vector<E>& b = v.operand(1).data;
-  for (size_t i = 0; i < a.size(); ++i) out.data.push_back(f(a[i], b[i]));
-  return out;
-}
-
-// The first zero divisor in row-major order is a DomainError at that element: the exact scalar
-// has no infinity to return.
+// The first divisor that may be zero (an exact zero, or an enclosure containing 0) in row-major
+// order is a DomainError at that element: the exact scalar has no infinity to return, and an
+// enclosure containing 0 has no finite quotient.
 template <class E>
 Result<Value<E>> checkedDivisors(const NodeView<E>& v, const Value<E>& divisor) {
   for (int64_t i = 0; i < divisor.numel(); ++i) {
-    if (isZero(Element<E>::primal(divisor.data[i]))) {
+    if (possiblyZero(Element<E>::primal(divisor.data[i]))) {
       return domainError(*v.graph, v.id, v.shape, i, "division by zero");
     }
   }
@@ -38,7 +23,7 @@ template <class E>
 Result<Value<E>> quotient(const NodeView<E>& v) {
   Result<Value<E>> check = checkedDivisors(v, v.operand(1));
   if (!check.ok()) return check;
-  return mapBinary(v, [](const E& a, const E& b) { return divide(a, b); });
+  return mapBinary(v, [](const E& a, const E& b) { return spec::divide(a, b); });
 }
 
 // inv: out[i] = 1 / x[i].

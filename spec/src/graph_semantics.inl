@@ -79,7 +79,8 @@ struct Prepared {
 };
 
 // The spec's shape of every node (it must equal the declared one: the values and seeds are laid
-// out by the declared shapes), then every literal converted to S, before any value is computed.
+// out by the declared shapes), then, node by node, the op's support at S and every literal
+// converted to S, before any value is computed.
 template <class S>
 Result<Prepared<S>> prepare(const Graph& graph) {
   Prepared<S> p;
@@ -98,6 +99,11 @@ Result<Prepared<S>> prepare(const Graph& graph) {
   }
   for (size_t k = 0; k < graph.numNodes(); ++k) {
     const auto id = static_cast<ValueId>(graph.numInputs() + k);
+    // A transcendental op at a scalar without exp and log (the rational) is refused before any
+    // value is computed, node by node with the literals, as the engine's compile refuses it.
+    if constexpr (!ScalarOps<S>::kTranscendental) {
+      if (isTranscendental(graph.node(k).op)) return unsupportedAtScalar(graph, id, kScalarName<S>);
+    }
     std::vector<S> converted;
     for (const ExactLiteral& lit : graph.literals(graph.node(k))) {
       Result<S> c = literalTo<S>(lit);
@@ -131,10 +137,14 @@ Result<Value<E>> forwardNode(const NodeView<E>& v) {
       return forwardIndexing(v);
     case OpFamily::Activation:
     case OpFamily::Normalization:
-      return Error::make(ErrorCode::Unsupported,
-                         "'" + v.graph->nodeText(v.id) + "': spec: " + std::string(opName(v.op)) +
-                             " is not defined at this scalar",
-                         static_cast<int64_t>(v.id));
+      // prepare() has refused these ops at a scalar without exp and log; the families are
+      // instantiated only where they are defined.
+      if constexpr (ScalarOps<ScalarOf<E>>::kTranscendental) {
+        if (opInfo(v.op).family == OpFamily::Activation) return forwardActivation(v);
+        return forwardNormalization(v);
+      } else {
+        return unsupportedAtScalar(*v.graph, v.id, kScalarName<ScalarOf<E>>);
+      }
   }
   return internalError(*v.graph, v.id, "unknown op family");
 }
@@ -204,12 +214,14 @@ bool hasTangent(const Value<Dual<S>>& x) {
   return false;
 }
 
-// grad[k] += <tangent_j along e_k, seed_j> for every direction k of the block.
+// grad[k] += <tangent_j along e_k, seed_j> for every direction k of the block. An exactly zero
+// seed element contributes exactly 0 and is skipped, also when the tangent is unknown() (an
+// unbounded interval derivative that no seed asks about must not spread to other values).
 template <class S>
 void addPairing(const Value<Dual<S>>& tangent, const Value<S>& seed, std::vector<S>& grad) {
   for (size_t e = 0; e < tangent.data.size(); ++e) {
     const Dual<S>& t = tangent.data[e];
-    if (t.hasZeroTangent()) continue;
+    if (t.hasZeroTangent() || isZero(seed.data[e])) continue;
     for (size_t k = 0; k < grad.size(); ++k) grad[k] += t.tangent[k] * seed.data[e];
   }
 }

@@ -1,6 +1,7 @@
 // What the per-family forward definitions share (private to spec/): the view of one node they
-// read, the element traits that let one definition serve S and Dual<S>, row-major index helpers
-// and the domain error. Each family file (spec/src/<family>.inl) defines its forward<Family>.
+// read, the element traits that let one definition serve S and Dual<S>, elementwise maps,
+// row-major index helpers and the errors. Each family file (spec/src/<family>.inl) defines its
+// forward<Family>.
 #pragma once
 
 #include <cstdint>
@@ -62,6 +63,24 @@ E zeroElement() {
   return Element<E>::constant(ScalarOf<E>(0));
 }
 
+// out[i] = f(x[i]) over the first operand, in the node's output shape.
+template <class E, class F>
+Value<E> mapUnary(const NodeView<E>& v, F f) {
+  Value<E> out = emptyOutput(v);
+  for (const E& x : v.operand(0).data) out.data.push_back(f(x));
+  return out;
+}
+
+// out[i] = f(a[i], b[i]) over the first two operands (same shape).
+template <class E, class F>
+Value<E> mapBinary(const NodeView<E>& v, F f) {
+  Value<E> out = emptyOutput(v);
+  const std::vector<E>& a = v.operand(0).data;
+  const std::vector<E>& b = v.operand(1).data;
+  for (size_t i = 0; i < a.size(); ++i) out.data.push_back(f(a[i], b[i]));
+  return out;
+}
+
 // ---- row-major index arithmetic (outermost axis first)
 
 // The multi-index of flat position `flat` in `shape`, written to idx[0 .. rank).
@@ -76,6 +95,9 @@ Error domainError(const Graph& graph, ValueId id, const Shape& shape, int64_t fl
                   std::string_view what);
 // A broken invariant inside the spec (a family asked for an op it does not define).
 Error internalError(const Graph& graph, ValueId id, std::string_view what);
+// "'<node text>': <op> cannot be computed exactly at the <scalar> scalar": a transcendental op at
+// a scalar without exp and log (the rational), refused as the engine's compile refuses it.
+Error unsupportedAtScalar(const Graph& graph, ValueId id, std::string_view scalarName);
 
 // ---- the forward definitions, one function per family (spec/src/<family>.inl)
 
@@ -91,6 +113,11 @@ template <class E>
 Result<Value<E>> forwardStructural(const NodeView<E>& v);
 template <class E>
 Result<Value<E>> forwardIndexing(const NodeView<E>& v);
+// Transcendental families: instantiated only at a scalar with ScalarOps<S>::kTranscendental.
+template <class E>
+Result<Value<E>> forwardActivation(const NodeView<E>& v);
+template <class E>
+Result<Value<E>> forwardNormalization(const NodeView<E>& v);
 
 // Each family unit instantiates its definition at a scalar S and at Dual<S>.
 #define VG_SPEC_INSTANTIATE_FAMILY(Family, S)                                           \

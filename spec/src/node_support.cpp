@@ -42,4 +42,12 @@ Error internalError(const Graph& graph, ValueId id, std::string_view what) {
                      static_cast<int64_t>(id));
 }
 
+Error unsupportedAtScalar(const Graph& graph, ValueId id, std::string_view scalarName) {
+  return Error::make(ErrorCode::Unsupported,
+                     "'" + graph.nodeText(id) + "': " + std::string(opName(graph.producer(id).op)) +
+                         " cannot be computed exactly at the " + std::string(scalarName) +
+                         " scalar",
+                     static_cast<int64_t>(id));
+}
+
 }  // namespace verigrad::spec::detail

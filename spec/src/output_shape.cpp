@@ -96,8 +96,7 @@ Result<Shape> elementwiseShape(const NodeShapes& n) {
 // log(softplus(x) + eps) and layer norm's sqrt(var + eps) need eps > 0.
 Result<Shape> positiveEpsilon(const NodeShapes& n) {
   if (n.literals[0].sign() <= 0) {
-    return nodeError(n, ErrorCode::InvalidArgument,
-                     "eps must be > 0, got " + n.literals[0].str());
+    return nodeError(n, ErrorCode::InvalidArgument, "eps must be > 0, got " + n.literals[0].str());
   }
   return n.operands[0];
 }

@@ -151,6 +151,126 @@ TEST(GraphBuilder, FinishLeavesAnEmptyBuilderAndGraphsShareTheirBody) {
   EXPECT_EQ(b.numValues(), 0u);
 }
 
+// ---- the transcendental ops (issue 6)
+
+TEST(GraphBuilder, TranscendentalOpsKeepTheShapeAndPrintTheirAttributes) {
+  GraphBuilder b({Shape{2, 3}, Shape{3}});
+  Var x = b.arg(0), g = b.arg(1);
+  EXPECT_EQ(b.sqrt(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.sigmoid(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.tanh(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.softplus(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.exp(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.log(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.safeLog(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.safeLog(x, L("1/4")).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.softmax(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.logSoftmax(x).shape, (Shape{2, 3}));
+  EXPECT_EQ(b.layerNorm(x, g, g).shape, (Shape{2, 3}));  // gamma and beta may be one value
+  EXPECT_EQ(b.layerNorm(x, g, g, L("1e-5")).shape, (Shape{2, 3}));
+  Graph graph = Unwrap(b.finish());
+  EXPECT_EQ(graph.nodeText(2), "%2 = sqrt(%0)");
+  EXPECT_EQ(graph.nodeText(7), "%7 = log(%0)");
+  // The default eps is TorchLean's Numbers.epsilon = 1e-6, stored exactly.
+  EXPECT_EQ(GraphBuilder::defaultEpsilon(), L("1/1000000"));
+  EXPECT_EQ(graph.nodeText(8), "%8 = safeLog(%0) {eps = 1/1000000}");
+  EXPECT_EQ(graph.nodeText(9), "%9 = safeLog(%0) {eps = 1/4}");
+  EXPECT_EQ(graph.nodeText(10), "%10 = softmax(%0)");
+  EXPECT_EQ(graph.nodeText(11), "%11 = logSoftmax(%0)");
+  EXPECT_EQ(graph.nodeText(12), "%12 = layerNorm(%0, %1, %1) {eps = 1/1000000}");
+  EXPECT_EQ(graph.nodeText(13), "%13 = layerNorm(%0, %1, %1) {eps = 1/100000}");
+}
+
+TEST(GraphBuilder, SoftmaxFamilyAcceptsEveryRank) {
+  for (const Shape& s : {Shape{}, Shape{4}, Shape{2, 0}, Shape{0, 3}, Shape{2, 3, 4}}) {
+    GraphBuilder b({s});
+    EXPECT_EQ(b.softmax(b.arg(0)).shape, s);
+    EXPECT_EQ(b.logSoftmax(b.arg(0)).shape, s);
+    EXPECT_EQ(b.error(), nullptr) << s.str() << ": " << b.error()->message;
+  }
+}
+
+TEST(GraphBuilder, EpsMustBePositive) {
+  {
+    GraphBuilder b({Shape{2}});
+    Var y = b.safeLog(b.arg(0), L("0"));
+    EXPECT_FALSE(y.valid());
+    expectError(b.error(), ErrorCode::InvalidArgument,
+                "'%1 = safeLog(%0) {eps = 0}': safeLog needs eps > 0, got eps = 0");
+    EXPECT_EQ(b.error()->node, 1);
+  }
+  {
+    GraphBuilder b({Shape{2}});
+    b.relu(b.arg(0));
+    b.safeLog(b.arg(0), L("-1/2"));
+    expectError(b.error(), ErrorCode::InvalidArgument,
+                "'%2 = safeLog(%0) {eps = -1/2}': safeLog needs eps > 0, got eps = -1/2");
+    EXPECT_EQ(b.error()->node, 2);
+  }
+  {
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2), L("0"));
+    expectError(b.error(), ErrorCode::InvalidArgument,
+                "'%3 = layerNorm(%0, %1, %2) {eps = 0}': layerNorm needs eps > 0, got eps = 0");
+    EXPECT_EQ(b.error()->node, 3);
+  }
+  {
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2), L("-1e-6"));
+    expectError(b.error(), ErrorCode::InvalidArgument,
+                "layerNorm needs eps > 0, got eps = -1/1000000");
+  }
+  {
+    // The smallest positive eps anyone would write is fine.
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2), L("1/1000000000000000000000000"));
+    b.safeLog(b.arg(1), L("1e-30"));
+    EXPECT_EQ(b.error(), nullptr) << b.error()->message;
+  }
+}
+
+TEST(GraphBuilder, LayerNormShapeErrorsNameTheNodeAndOperand) {
+  {
+    GraphBuilder b({Shape{2, 3}, Shape{4}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch,
+                "'%3 = layerNorm(%0, %1, %2) {eps = 1/1000000}': operand #1 (%1) has shape [4], "
+                "expected [3] (dim E = 3 from operand #0 (%0) [2,3])");
+    EXPECT_EQ(b.error()->node, 3);
+  }
+  {
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{2}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch,
+                "operand #2 (%2) has shape [2], expected [3] (dim E = 3 from operand #0 (%0) "
+                "[2,3])");
+  }
+  {
+    GraphBuilder b({Shape{3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch,
+                "'%3 = layerNorm(%0, %1, %2) {eps = 1/1000000}': operand #0 (%0) has shape [3], "
+                "expected rank 2 [L,E]");
+  }
+  {
+    GraphBuilder b({Shape{1, 2, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch,
+                "operand #0 (%0) has shape [1,2,3], expected rank 2 [L,E]");
+  }
+  {
+    GraphBuilder b({Shape{0, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch,
+                "'%3 = layerNorm(%0, %1, %2) {eps = 1/1000000}': constraint `0 < L` fails: L = 0");
+  }
+  {
+    GraphBuilder b({Shape{2, 0}, Shape{0}, Shape{0}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2));
+    expectError(b.error(), ErrorCode::ShapeMismatch, "constraint `0 < E` fails: E = 0");
+  }
+}
+
 TEST(GraphBuilder, NumelBeyond2To62IsAnOverflowError) {
   GraphBuilder b({Shape{int64_t{1} << 31, int64_t{1} << 31}});
   b.broadcastTo(b.arg(0), Shape{int64_t{1} << 2, int64_t{1} << 31, int64_t{1} << 31});

@@ -1,6 +1,7 @@
 // The graph text format: print/parse round trips, line:column parse errors, builder errors.
-#include "test_support.hpp"
 #include "verigrad/graph_text.hpp"
+
+#include "test_support.hpp"
 
 namespace verigrad {
 namespace {
@@ -42,6 +43,66 @@ TEST(GraphText, PrintedLinesLookLikeTheFormat) {
   EXPECT_NE(text.find("%5 = scale(%4) {c = -1/3} : [2,1]\n"), std::string::npos) << text;
   EXPECT_NE(text.find("{indices = [0, 2, 2, 7]} : [4]"), std::string::npos) << text;
   EXPECT_NE(text.find("%9 = const() {payload = [1/2, -3, 0]} : [3]"), std::string::npos) << text;
+}
+
+// Every transcendental op (issue 6), with eps literals of each kind: the default 1e-6 (stored
+// exactly as 1/1000000), a decimal, a non-dyadic rational, and the double nearest 1e-6 (a dyadic
+// with a 73-bit denominator, printed exactly so the round trip loses nothing).
+Graph transcendentalGraph() {
+  GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{3}, Shape{}});
+  Var x = b.arg(0), g = b.arg(1), beta = b.arg(2), s = b.arg(3);
+  b.sqrt(x);
+  b.sigmoid(x);
+  b.tanh(s);
+  b.softplus(x);
+  b.exp(g);
+  b.log(x);
+  b.safeLog(x);
+  b.safeLog(g, L("1e-5"));
+  b.safeLog(s, L("1/3"));
+  b.safeLog(x, Unwrap(ExactLiteral::fromDouble(1e-6)));
+  b.softmax(x);
+  b.softmax(s);
+  b.logSoftmax(x);
+  b.layerNorm(x, g, beta);
+  b.layerNorm(x, g, g, L("1/1024"));
+  return Unwrap(b.finish());
+}
+
+TEST(GraphText, EveryTranscendentalOpRoundTrips) {
+  Graph g = transcendentalGraph();
+  std::string text = printGraph(g);
+  GraphText parsed = Unwrap(parseGraphText(text));
+  EXPECT_TRUE(sameGraph(g, parsed.graph)) << text;
+  EXPECT_EQ(printGraph(parsed.graph), text);
+  // The eps literal is kept exactly: the graph's own literal, not a rounded decimal.
+  const Node& fromDouble = parsed.graph.producer(13);
+  ASSERT_EQ(fromDouble.op, Op::SafeLog);
+  EXPECT_EQ(parsed.graph.literals(fromDouble)[0], Unwrap(ExactLiteral::fromDouble(1e-6)));
+  EXPECT_NE(parsed.graph.literals(fromDouble)[0], L("1/1000000"));
+}
+
+TEST(GraphText, TranscendentalLinesLookLikeTheFormat) {
+  std::string text = printGraph(transcendentalGraph());
+  const char* lines[] = {
+      "%4 = sqrt(%0) : [2,3]\n",
+      "%5 = sigmoid(%0) : [2,3]\n",
+      "%6 = tanh(%3) : []\n",
+      "%7 = softplus(%0) : [2,3]\n",
+      "%8 = exp(%1) : [3]\n",
+      "%9 = log(%0) : [2,3]\n",
+      "%10 = safeLog(%0) {eps = 1/1000000} : [2,3]\n",
+      "%11 = safeLog(%1) {eps = 1/100000} : [3]\n",
+      "%12 = safeLog(%3) {eps = 1/3} : []\n",
+      // 1e-6 as a double is 4722366482869645 / 2^72, in lowest terms.
+      "%13 = safeLog(%0) {eps = 4722366482869645/4722366482869645213696} : [2,3]\n",
+      "%14 = softmax(%0) : [2,3]\n",
+      "%15 = softmax(%3) : []\n",
+      "%16 = logSoftmax(%0) : [2,3]\n",
+      "%17 = layerNorm(%0, %1, %2) {eps = 1/1000000} : [2,3]\n",
+      "%18 = layerNorm(%0, %1, %1) {eps = 1/1024} : [2,3]\n",
+  };
+  for (const char* line : lines) EXPECT_NE(text.find(line), std::string::npos) << line << text;
 }
 
 TEST(GraphText, ValuesAndSeedsRoundTrip) {
@@ -104,6 +165,18 @@ TEST(GraphText, DataMustMatchShapes) {
                    "seed %1 has 2 entries");
   expectParseError("input %0 : [2]\n%1 = sum(%0) : []\nvalue %1 = [1]\n", ErrorCode::Parse,
                    "value %1 is not an input");
+}
+
+TEST(GraphText, TranscendentalParseErrors) {
+  expectParseError("input %0 : [2]\n%1 = safeLog(%0) {eps = 0} : [2]\n", ErrorCode::InvalidArgument,
+                   "line 2: '%1 = safeLog(%0) {eps = 0}': safeLog needs eps > 0, got eps = 0");
+  expectParseError("input %0 : [2]\n%1 = safeLog(%0) : [2]\n", ErrorCode::Parse,
+                   "line 2, column 18: safeLog needs attributes {...}");
+  expectParseError(
+      "input %0 : [2,3]\ninput %1 : [2]\n%2 = layerNorm(%0, %1, %1) {eps = 1/10} : [2,3]\n",
+      ErrorCode::ShapeMismatch,
+      "line 3: '%2 = layerNorm(%0, %1, %1) {eps = 1/10}': operand #1 (%1) has shape [2], "
+      "expected [3]");
 }
 
 }  // namespace

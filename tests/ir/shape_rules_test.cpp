@@ -161,6 +161,17 @@ const std::vector<Accepted>& acceptedExamples() {
       {{Op::GatherRowsNat, {Shape{3, 2}}, {}}, Shape{0, 2}},
       {{Op::ScatterAddVec, {Shape{4}, Shape{}}, {2}}, Shape{4}},
       {{Op::ScatterAddRow, {Shape{3, 2}, Shape{2}}, {2}}, Shape{3, 2}},
+      {{Op::Sqrt, {Shape{2, 3}}}, Shape{2, 3}},
+      {{Op::Sigmoid, {Shape{}}}, Shape{}},
+      {{Op::Tanh, {Shape{0}}}, Shape{0}},
+      {{Op::Softplus, {Shape{4}}}, Shape{4}},
+      {{Op::Exp, {Shape{1, 1, 1}}}, Shape{1, 1, 1}},
+      {{Op::Log, {Shape{3}}}, Shape{3}},
+      {{Op::SafeLog, {Shape{2}}, {}, std::nullopt, 1}, Shape{2}},
+      {{Op::Softmax, {Shape{2, 0}}}, Shape{2, 0}},  // an empty last axis is a legal shape
+      {{Op::Softmax, {Shape{}}}, Shape{}},
+      {{Op::LogSoftmax, {Shape{2, 3, 4}}}, Shape{2, 3, 4}},
+      {{Op::LayerNorm, {Shape{2, 3}, Shape{3}, Shape{3}}, {}, std::nullopt, 1}, Shape{2, 3}},
   };
   return examples;
 }
@@ -286,6 +297,32 @@ const std::vector<Rejected>& rejectedExamples() {
       {{Op::ScatterAddRow, {Shape{3, 2}, Shape{2}}, {3}},
        IndexOutOfRange,
        "constraint `index < r` fails: index = 3, r = 3 (operand #0 (%1) has shape [3,2])"},
+      {{Op::Sqrt, {}}, InvalidArgument, "sqrt takes 1 operand(s), got 0"},
+      {{Op::Sigmoid, {Shape{2}, Shape{2}}}, InvalidArgument, "sigmoid takes 1 operand(s), got 2"},
+      {{Op::Tanh, {}}, InvalidArgument, "tanh takes 1 operand(s), got 0"},
+      {{Op::Softplus, {Shape{1}, Shape{1}}}, InvalidArgument, "softplus takes 1 operand(s), got 2"},
+      {{Op::Exp, {}}, InvalidArgument, "exp takes 1 operand(s), got 0"},
+      {{Op::Log, {Shape{3}, Shape{3}}}, InvalidArgument, "log takes 1 operand(s), got 2"},
+      {{Op::SafeLog, {}, {}, std::nullopt, 1},
+       InvalidArgument,
+       "safeLog takes 1 operand(s), got 0"},
+      {{Op::Softmax, {}}, InvalidArgument, "softmax takes 1 operand(s), got 0"},
+      {{Op::LogSoftmax, {Shape{2}, Shape{2}}},
+       InvalidArgument,
+       "logSoftmax takes 1 operand(s), got 2"},
+      {{Op::LayerNorm, {Shape{2, 3}, Shape{4}, Shape{3}}, {}, std::nullopt, 1},
+       ShapeMismatch,
+       "'%4 = layerNorm(%1, %2, %3)': operand #1 (%2) has shape [4], expected [3] (dim E = 3 "
+       "from operand #0 (%1) [2,3])"},
+      {{Op::LayerNorm, {Shape{2, 3, 1}, Shape{3}, Shape{3}}, {}, std::nullopt, 1},
+       ShapeMismatch,
+       "operand #0 (%1) has shape [2,3,1], expected rank 2 [L,E]"},
+      {{Op::LayerNorm, {Shape{0, 3}, Shape{3}, Shape{3}}, {}, std::nullopt, 1},
+       ShapeMismatch,
+       "constraint `0 < L` fails: L = 0"},
+      {{Op::LayerNorm, {Shape{2, 0}, Shape{0}, Shape{0}}, {}, std::nullopt, 1},
+       ShapeMismatch,
+       "constraint `0 < E` fails: E = 0"},
   };
   return examples;
 }
@@ -306,7 +343,7 @@ TEST(ShapeRules, RejectedExamples) {
 }
 
 TEST(ShapeRules, EveryOpHasAnAcceptedAndARejectedExample) {
-  EXPECT_EQ(allOps().size(), 39u);
+  EXPECT_EQ(allOps().size(), 49u);
   for (Op op : allOps()) {
     bool accepted = false, rejected = false;
     for (const Accepted& a : acceptedExamples()) accepted = accepted || a.example.op == op;

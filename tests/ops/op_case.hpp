@@ -70,6 +70,17 @@ void callVjp(const kernels::NodeArgs<T>& a, int operand, const T* g, T* dst, ker
       return kernels::vjpStructural(a, operand, g, dst, mode);
     case OpFamily::Indexing:
       return kernels::vjpIndexing(a, operand, g, dst, mode);
+    // Transcendental families: no kernels at the exact rational (compile refuses them there).
+    case OpFamily::Activation:
+      if constexpr (ScalarTraits<T>::transcendental) {
+        return kernels::vjpActivation(a, operand, g, dst, mode);
+      }
+      return;
+    case OpFamily::Normalization:
+      if constexpr (ScalarTraits<T>::transcendental) {
+        return kernels::vjpNormalization(a, operand, g, dst, mode);
+      }
+      return;
   }
 }
 
@@ -88,6 +99,12 @@ Status callForward(const kernels::NodeArgs<T>& a, OpFamily family, T* out) {
       return kernels::forwardStructural(a, out);
     case OpFamily::Indexing:
       return kernels::forwardIndexing(a, out);
+    case OpFamily::Activation:
+      if constexpr (ScalarTraits<T>::transcendental) return kernels::forwardActivation(a, out);
+      return Error::make(ErrorCode::Internal, "no activation kernels at this scalar", a.id);
+    case OpFamily::Normalization:
+      if constexpr (ScalarTraits<T>::transcendental) return kernels::forwardNormalization(a, out);
+      return Error::make(ErrorCode::Internal, "no normalization kernels at this scalar", a.id);
   }
   return okStatus();
 }

@@ -1,10 +1,13 @@
 // The end-to-end accuracy report on a small MLP: it runs at float and double, measures every
 // value and every gradient of the output, and gives finite, plausible numbers (no accuracy is
-// asserted: the report is a report). Inputs that float cannot hold exactly are refused.
+// asserted: the report is a report). Inputs that float cannot hold exactly are refused. Graphs
+// with transcendental ops are measured against the interval spec, and the per-op sweep of
+// `verigrad accuracy` covers the ten transcendental ops.
 #include "verigrad/oracle/float_accuracy.hpp"
 
 #include <cmath>
 #include <iostream>
+#include <set>
 
 #include "float_case.hpp"
 
@@ -92,6 +95,55 @@ TEST(FloatAccuracy, ANonScalarOutputHasNoGradientSection) {
   EXPECT_FALSE(r.gradientNote.empty());
   // 1/3 rounded once: at most half an ulp of the exact value.
   EXPECT_LE(r.values[1].stats.maxUlps, 0.5);
+}
+
+// A graph with transcendental ops is measured against the spec at the interval scalar: the first
+// op on exact inputs (tanh) is off by no more than the libm's error plus the final rounding.
+template <class F>
+void ExpectTranscendentalReport() {
+  SCOPED_TRACE(ScalarTraits<F>::name);
+  GraphBuilder b({Shape{2, 3}, Shape{2, 3}});
+  b.sum(b.mul(b.softmax(b.tanh(b.arg(0))), b.arg(1)));
+  const Graph g = Unwrap(b.finish());
+  const std::vector<Tensor<Rational>> in = FloatExactInputs(g);
+  const oracle::AccuracyReport r =
+      Unwrap(oracle::measureFloatAccuracy<F>(g, std::span<const Tensor<Rational>>(in)));
+  std::cout << oracle::formatAccuracyReport(r, g);
+  EXPECT_NE(r.reference.find("interval"), std::string::npos);
+  ASSERT_EQ(r.gradients.size(), g.numValues());
+  for (const oracle::ValueAccuracy& v : r.values) {
+    ExpectPlausible(v.stats);
+    EXPECT_EQ(v.stats.unresolved, 0u);
+    EXPECT_EQ(v.stats.elements, static_cast<uint64_t>(g.shapeOf(v.id).numel()));
+  }
+  for (const oracle::ValueAccuracy& v : r.gradients) ExpectPlausible(v.stats);
+  EXPECT_LE(r.values[2].stats.maxUlps, 3.0) << "tanh of exact inputs: 2 ulps (glibc) + rounding";
+}
+
+TEST(FloatAccuracy, TranscendentalGraphsUseTheIntervalReference) {
+  ExpectTranscendentalReport<double>();
+  ExpectTranscendentalReport<float>();
+}
+
+TEST(FloatAccuracy, TheSweepCoversEveryTranscendentalOp) {
+  oracle::SweepOptions options;
+  options.cases = 2;
+  const std::vector<oracle::SweepRow> rows = Unwrap(oracle::sweepTranscendentalAccuracy(options));
+  std::cout << oracle::formatSweepTable(rows);
+  ASSERT_EQ(rows.size(), 40u);  // 10 ops x {float, double} x {value, gradient}
+  std::set<Op> ops;
+  for (const oracle::SweepRow& r : rows) {
+    ops.insert(r.op);
+    EXPECT_TRUE(isTranscendental(r.op));
+    EXPECT_EQ(r.cases, 2u);
+    EXPECT_GT(r.stats.elements, 0u) << opName(r.op) << " " << r.scalar << " " << r.quantity;
+    EXPECT_TRUE(std::isfinite(r.stats.maxUlps));
+    EXPECT_LE(r.stats.medianUlps, r.stats.maxUlps);
+  }
+  EXPECT_EQ(ops.size(), 10u);
+  // The same seed gives the same table.
+  EXPECT_EQ(oracle::formatSweepTable(Unwrap(oracle::sweepTranscendentalAccuracy(options))),
+            oracle::formatSweepTable(rows));
 }
 
 }  // namespace

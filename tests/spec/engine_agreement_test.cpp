@@ -12,6 +12,7 @@ namespace verigrad::spec {
 namespace {
 
 using testing::EveryOpGraph;
+using testing::EveryRationalOpGraph;
 using testing::Finish;
 using testing::L;
 using testing::Ok;
@@ -330,9 +331,9 @@ TEST(SpecEngineAgreementMixed, TwoLayerNetworkWithLoss) {
   ExpectAgreement(g, NonzeroInputs(g));
 }
 
-// All 39 ops in one graph; with a zero divisor, the same DomainError from both.
-TEST(SpecEngineAgreementMixed, EveryOpOfTheCatalogueInOneGraph) {
-  Graph g = EveryOpGraph();
+// All 39 rational ops in one graph; with a zero divisor, the same DomainError from both.
+TEST(SpecEngineAgreementMixed, EveryRationalOpOfTheCatalogueInOneGraph) {
+  Graph g = EveryRationalOpGraph();
   ExpectAgreement(g, NonzeroInputs(g));
   std::vector<V> withZeroDivisor = NonzeroInputs(g);
   withZeroDivisor[1].data[4] = Rational(0);
@@ -340,6 +341,29 @@ TEST(SpecEngineAgreementMixed, EveryOpOfTheCatalogueInOneGraph) {
   Result<std::vector<V>> r = evaluate(g, withZeroDivisor);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::DomainError);
+}
+
+// The ten transcendental ops at the rational scalar: the same Unsupported error (code, node,
+// message) from the engine's compile and the spec, at the first such node, before an earlier
+// node's division by zero is reached (both refuse before computing any value).
+TEST(SpecEngineAgreementMixed, TranscendentalOpsAreRefusedAtTheRationalScalar) {
+  Graph g = EveryOpGraph();
+  ExpectAgreement(g, NonzeroInputs(g));
+  std::vector<V> withZeroDivisor = NonzeroInputs(g);
+  withZeroDivisor[1].data[4] = Rational(0);
+  ExpectAgreement(g, withZeroDivisor);
+  Result<std::vector<V>> r = evaluate(g, withZeroDivisor);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::Unsupported);
+  EXPECT_EQ(r.error().node, static_cast<int64_t>(EveryRationalOpGraph().numValues()));
+
+  for (Op op : {Op::Exp, Op::Softmax}) {
+    GraphBuilder b({Shape{3}});
+    Var x = b.arg(0);
+    b.relu(op == Op::Exp ? b.exp(x) : b.softmax(x));
+    Graph one = Finish(b);
+    ExpectAgreement(one, PatternedInputs(one));
+  }
 }
 
 TEST(SpecEngineAgreementMixed, TheExactMlpExample) {

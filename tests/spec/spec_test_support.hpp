@@ -1,5 +1,5 @@
 // Helpers for the spec's tests: exact values from text, graph building, and Result unwrapping,
-// using only the IR, the rational scalar and the spec (no engine type).
+// using only the IR, the scalars and the spec (no engine type).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -51,8 +51,10 @@ inline V LastValue(const Graph& g, const std::vector<V>& inputs) {
   return values.back();
 }
 
-// One graph containing every op of ops.def at least once, some in several shape configurations.
-inline Graph EveryOpGraph() {
+// One graph containing every op of ops.def at least once, some in several shape configurations;
+// without the transcendental ops (Activation, Normalization) when `transcendental` is false: the
+// graph every scalar evaluates. The transcendental ops come last, so the two graphs share ids.
+inline Graph EveryOpGraph(bool transcendental = true) {
   GraphBuilder b({Shape{2, 3}, Shape{2, 3}, Shape{3}, Shape{2, 2, 3}, Shape{}});
   Var m = b.arg(0), n = b.arg(1), v = b.arg(2), t = b.arg(3), s = b.arg(4);
   const ExactLiteral payload[] = {L("1"), L("-1/2"), L("0")};
@@ -96,7 +98,24 @@ inline Graph EveryOpGraph() {
   b.gatherRowsNat(m, indices);
   b.scatterAddVec(v, s, 0);
   b.scatterAddRow(m, v, 1);
+  if (transcendental) {
+    b.sqrt(m);  // crosses 0 with the usual patterned inputs
+    b.sigmoid(m);
+    b.tanh(t);
+    b.softplus(v);
+    b.exp(s);
+    b.log(b.sigmoid(n));  // an argument that is > 0 for every input
+    b.safeLog(m, L("1/2"));
+    b.softmax(t);
+    b.softmax(s);  // a scalar is a row of its own
+    b.logSoftmax(m);
+    b.logSoftmax(s);
+    b.layerNorm(m, v, c, L("1/4"));
+  }
   return Finish(b);
 }
+
+// The graph above without the ten transcendental ops: the 39 ops the rational scalar computes.
+inline Graph EveryRationalOpGraph() { return EveryOpGraph(/*transcendental=*/false); }
 
 }  // namespace verigrad::spec::testing

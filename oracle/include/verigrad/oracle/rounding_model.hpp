@@ -1,6 +1,10 @@
 // The rounding model of every op in the standard model of floating-point arithmetic: how many
 // roundings its forward value and each operand's VJP contribution may suffer, and against which
 // magnitude. One row per op (oracle/src/rounding_model.cpp), read by the local float check.
+// Transcendental ops (sqrt, sigmoid, tanh, softplus, exp, log, safeLog, softmax, logSoftmax,
+// layerNorm) are Modelled: their rows point to a re-statement of the kernel's float formula that
+// the check evaluates over intervals (oracle/src/kernel_model.hpp), with glibc's documented ulp
+// errors for exp, log, log1p and tanh.
 #pragma once
 
 #include <array>
@@ -9,6 +13,10 @@
 #include "verigrad/graph.hpp"
 
 namespace verigrad::oracle {
+
+namespace detail {
+struct KernelModel;  // oracle/src/kernel_model.hpp
+}
 
 // A count read off a node: a rounding depth, a number of summed terms, or a divisor.
 struct Count {
@@ -31,6 +39,10 @@ enum class ForwardModel : uint8_t {
   Exact,             // no rounding at all: equal to the exact value
   CorrectlyRounded,  // one IEEE operation: the exact value rounded to nearest even
   Summed,            // a sum of terms in any order: |v − exact| ≤ γ_k·M + k·η
+  // The kernel's formula in the standard model, evaluated over intervals at the engine's own
+  // operands (OpRounding::model): |v − exact| ≤ the distance between every result the rounded
+  // formula can give and the formula's exact value. The same model bounds each VJP contribution.
+  Modelled,
 };
 
 // The magnitude M a γ_k bound multiplies.
@@ -52,6 +64,7 @@ struct OpRounding {
   Magnitude forwardMagnitude = Magnitude::OfAbsoluteTerms;
   Count forwardDivisor{Count::Source::Fixed, 0, 0, 1};  // the op divides its sum by this (mean)
   std::array<VjpRounding, 3> vjp{};  // per operand slot (the op's arity entries are used)
+  const detail::KernelModel* model = nullptr;  // Modelled rows: forward value and every VJP
 };
 
 // The row of `op`, or nullptr when the table has none (the check then fails; it never passes an

@@ -2,8 +2,11 @@
 // definition of what the engine's backwardDenseFrom must return), all by forward evaluation of
 // the per-op definitions: the spec contains no VJP and no reverse sweep.
 //
-// Instantiated at S = Rational (spec/CMakeLists.txt generates one unit per family and scalar).
-// Nothing throws; every failure is an Error naming the value id it is about.
+// Instantiated at S = Rational and S = Interval (spec/CMakeLists.txt generates one unit per family
+// and scalar). The Activation and Normalization ops (exp, log, softmax, layerNorm, ...) are defined
+// at Interval only; at Rational they are an Unsupported error naming the node, as the engine's
+// compile<Rational> refuses them. Nothing throws; every failure is an Error naming the value id
+// it is about.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +22,10 @@ namespace verigrad::spec {
 
 // Every value of the graph in Γ ++ ss order: the inputs unchanged, then each node's forward
 // definition applied in id order. Errors: input count (InvalidArgument) or shape (ShapeMismatch,
-// naming the input), a value outside an op's domain (DomainError naming the node and element,
-// e.g. "'%5 = div(%3, %4)': division by zero at element [1,0]").
+// naming the input), an op the scalar cannot compute (Unsupported, naming the node), a value
+// outside an op's domain (DomainError naming the node and element, e.g. "'%5 = div(%3, %4)':
+// division by zero at element [1,0]"; at Interval, a divisor enclosure containing 0 or a log
+// argument not certainly > 0).
 template <class S>
 Result<std::vector<Value<S>>> evaluate(const Graph& graph, std::span<const Value<S>> inputs);
 
