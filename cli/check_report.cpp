@@ -1,6 +1,7 @@
 // The output of `verigrad check`: the results table (time column only with timing, so a seed
-// reproduces the rest byte for byte), op counts, shape theorems, and each failure with its
-// report, saved case, seed, reproduce string and replay command; or all of it as JSON.
+// reproduces the rest byte for byte) with each property's inconclusive count and share, op
+// counts, shape theorems, and each failure with its report, saved case, seed, reproduce string
+// and replay command; or all of it as JSON.
 #include <cstdio>
 #include <iostream>
 
@@ -33,21 +34,49 @@ std::string secondsNumber(double s) {
 }
 std::string secondsText(double s) { return secondsNumber(s) + " s"; }
 
+// A share as a percentage with one decimal ("3.0%"), and as a JSON number ("0.030").
+std::string percentText(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * share);
+  return buf;
+}
+std::string shareNumber(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", share);
+  return buf;
+}
+
+std::string inconclusiveText(const PropertyRow& r) {
+  return std::to_string(r.inconclusive) + " (" + percentText(r.inconclusiveShare()) + ")";
+}
+
+std::string resultText(const PropertyRow& r) {
+  if (r.run.verdict == RcRun::Verdict::Pass && r.inconclusiveOverBudget()) {
+    return "FAIL (inconclusive > " + percentText(props::maxInconclusiveShare()) + ")";
+  }
+  return std::string(verdictName(r.run.verdict));
+}
+
 std::string resultsTable(const CheckResults& results, bool timing) {
-  std::vector<std::string> header = {"property", "scalars", "cases", "discarded", "result"};
+  std::vector<std::string> header = {"property",  "scalars",      "cases",
+                                     "discarded", "inconclusive", "result"};
   if (timing) header.push_back("time");
   TextTable table(header);
   for (const PropertyRow& r : results.rows) {
-    std::vector<std::string> row = {std::string(r.property->id), std::string(r.property->scalars),
+    std::vector<std::string> row = {std::string(r.property->id),  std::string(r.property->scalars),
                                     std::to_string(r.run.passed), std::to_string(r.run.discarded),
-                                    std::string(verdictName(r.run.verdict))};
+                                    inconclusiveText(r),          resultText(r)};
     if (timing) row.push_back(secondsText(r.seconds));
     table.addRow(std::move(row));
   }
   if (const auto& t = results.theorems) {
     // One "case" per theorem: the row counts theorems proved.
-    std::vector<std::string> row = {std::string(kShapeTheoremsId), std::string(kShapeTheoremsScope),
-                                    std::to_string(t->proved), "0", t->passed() ? "pass" : "FAIL"};
+    std::vector<std::string> row = {std::string(kShapeTheoremsId),
+                                    std::string(kShapeTheoremsScope),
+                                    std::to_string(t->proved),
+                                    "0",
+                                    "-",
+                                    t->passed() ? "pass" : "FAIL"};
     if (timing) row.push_back(secondsText(results.theoremSeconds));
     table.addRow(std::move(row));
   }
@@ -87,7 +116,31 @@ std::string replayCommand(const PropertyRow& r, const CheckOptions& options) {
   return options.program + " replay " + r.savedFile;
 }
 
+// The first inconclusive case of each property that had one: what could not be decided.
+std::string inconclusiveNotes(const CheckResults& results) {
+  std::string out;
+  for (const PropertyRow& r : results.rows) {
+    if (!r.firstInconclusive) continue;
+    out += "  " + std::string(r.property->id) + ": " + r.firstInconclusive->message;
+    if (const auto& m = r.firstInconclusive->mismatch) {
+      out += " (first: " + m->what + (m->node >= 0 ? " at %" + std::to_string(m->node) : "") +
+             (m->element.empty() ? "" : " " + m->element) + ")";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 void printFailureText(std::ostream& os, const PropertyRow& r, const CheckOptions& options) {
+  if (!failed(r.run)) {  // only the inconclusive share is over budget
+    os << "\n== FAIL: " << r.property->id << " ==\n"
+       << r.inconclusive << " of " << r.applicable() << " cases inconclusive ("
+       << percentText(r.inconclusiveShare()) << "), above the "
+       << percentText(props::maxInconclusiveShare()) << " a run may leave undecided\n";
+    if (r.firstInconclusive) os << "first: " << r.firstInconclusive->message << "\n";
+    os << "seed: " << options.rc.seed << "\n";
+    return;
+  }
   os << "\n== " << verdictName(r.run.verdict) << ": " << r.property->id << " ==\n";
   if (r.failingCase && r.failingOutcome) {
     os << props::report(*r.property, *r.failingOutcome, *r.failingCase);
@@ -111,8 +164,13 @@ std::string rowJson(const PropertyRow& r, const CheckOptions& options) {
                     ", \"scalars\": " + jsonString(r.property->scalars) +
                     ", \"cases\": " + std::to_string(r.run.passed) +
                     ", \"discarded\": " + std::to_string(r.run.discarded) +
-                    ", \"result\": " + jsonString(verdictName(r.run.verdict));
+                    ", \"inconclusive\": " + std::to_string(r.inconclusive) +
+                    ", \"inconclusive_share\": " + shareNumber(r.inconclusiveShare()) +
+                    ", \"result\": " + jsonString(r.failed() ? "FAIL" : verdictName(r.run.verdict));
   if (options.timing) out += ", \"seconds\": " + secondsNumber(r.seconds);
+  if (r.firstInconclusive) {
+    out += ", \"first_inconclusive\": " + jsonString(r.firstInconclusive->message);
+  }
   if (!failed(r.run)) return out + "}";
   out +=
       ", \"message\": " + jsonString(r.failingOutcome ? r.failingOutcome->message : r.run.message);
@@ -155,11 +213,33 @@ bool failed(const RcRun& run) {
   return run.verdict != RcRun::Verdict::Pass && run.verdict != RcRun::Verdict::Skipped;
 }
 
+uint64_t PropertyRow::applicable() const {
+  const auto discarded = static_cast<uint64_t>(run.discarded);
+  return generated > discarded ? generated - discarded : 0;
+}
+
+double PropertyRow::inconclusiveShare() const {
+  return applicable() == 0 ? 0
+                           : static_cast<double>(inconclusive) / static_cast<double>(applicable());
+}
+
+bool PropertyRow::inconclusiveOverBudget() const {
+  return props::inconclusiveShareExceeded(inconclusive, applicable());
+}
+
+bool PropertyRow::failed() const { return cli::failed(run) || inconclusiveOverBudget(); }
+
 void printCheckText(const CheckResults& results, const CheckOptions& options) {
   std::ostream& os = std::cout;
   os << resultsTable(results, options.timing) << "\nseed: " << options.rc.seed << " ("
      << options.rc.maxSuccess << " cases per property, max size " << options.rc.maxSize
-     << "; each property draws from a seed derived from it and the property id)\n";
+     << "; each property draws from a seed derived from it and the property id)\n"
+     << "inconclusive: interval cases whose enclosures intersect but are not narrow; a property "
+        "fails above "
+     << percentText(props::maxInconclusiveShare()) << " of its cases\n";
+  if (std::string notes = inconclusiveNotes(results); !notes.empty()) {
+    os << "first inconclusive case per property:\n" << notes;
+  }
   if (!results.rows.empty()) {
     os << "\nop counts over " << results.ops.cases() << " generated cases:\n"
        << results.ops.table() << "op coverage: " << coverageNote(results, options) << "\n";
@@ -175,7 +255,7 @@ void printCheckText(const CheckResults& results, const CheckOptions& options) {
        << theoremTable(*results.theorems, options.timing);
   }
   for (const PropertyRow& r : results.rows) {
-    if (failed(r.run)) printFailureText(os, r, options);
+    if (r.failed()) printFailureText(os, r, options);
   }
   os << "\ncheck: " << (results.passed ? "pass" : "FAIL") << "\n";
 }
@@ -187,6 +267,7 @@ void printCheckJson(const CheckResults& results, const CheckOptions& options) {
   std::cout << "{\"seed\": " << options.rc.seed << ", \"cases\": " << options.rc.maxSuccess
             << ", \"max_size\": " << options.rc.maxSize
             << ", \"passed\": " << (results.passed ? "true" : "false")
+            << ", \"max_inconclusive_share\": " << shareNumber(props::maxInconclusiveShare())
             << ",\n \"properties\": " << jsonArray(items)
             << ",\n \"generated_cases\": " << results.ops.cases()
             << ", \"op_counts\": " << results.ops.json()

@@ -35,6 +35,16 @@ struct PropertyRow {
   std::optional<props::Outcome> failingOutcome;
   std::string savedFile;  // empty when nothing failed or the save failed
   std::string saveError;
+  // Generated cases (shrink attempts excluded) whose outcome was Inconclusive, and the first.
+  uint64_t generated = 0;
+  uint64_t inconclusive = 0;
+  std::optional<props::Outcome> firstInconclusive;
+
+  // The cases the property applied to (generated, not discarded): the share's denominator.
+  uint64_t applicable() const;
+  double inconclusiveShare() const;  // 0 when nothing applied
+  bool inconclusiveOverBudget() const;
+  bool failed() const;  // RapidCheck's verdict failed, or the inconclusive share is over budget
 };
 
 struct CheckResults {

@@ -24,6 +24,8 @@ constexpr std::array kSubcommands = {
     Subcommand{"run", "compile a case file and print its values and gradients",
                verigrad::cli::runRunCommand},
     Subcommand{"dot", "write a case's graph as Graphviz DOT", verigrad::cli::runDotCommand},
+    Subcommand{"accuracy", "report end-to-end float/double error of the transcendental ops",
+               verigrad::cli::runAccuracyCommand},
 #ifdef VERIGRAD_HAVE_SHAPES_COMMAND
     Subcommand{"shapes", "check a graph with symbolic dims with Z3", runShapesCommand},
 #endif

@@ -23,21 +23,12 @@ constexpr CommandSpec kSpec{
     "replay", "FILE", "re-run the properties on a saved case file",
     "Parses the case in FILE (a case saved by `verigrad check`, a corpus file, or any graph text\n"
     "file: missing data lines default to zeros) and runs every property on it, or only the ones\n"
-    "named with --property. Prints a table and the full report of every failure; exits 1 if any\n"
-    "property fails.",
+    "named with --property. A graph with a transcendental op is checked at the interval scalar,\n"
+    "where a property may be inconclusive (neither pass nor failure). Prints a table and the full\n"
+    "report of every failure; exits 1 if any property fails.",
     kOptions};
 
-std::string_view statusName(props::Outcome::Status s) {
-  switch (s) {
-    case props::Outcome::Status::Pass:
-      return "pass";
-    case props::Outcome::Status::Fail:
-      return "FAIL";
-    case props::Outcome::Status::Discard:
-      return "discard";
-  }
-  return "?";
-}
+using props::statusName;
 
 struct ReplayRow {
   const props::Property* property;
@@ -54,7 +45,8 @@ void printTable(const std::vector<ReplayRow>& rows, const CaseFile& file) {
             << file.value.graph.numNodes() << " nodes)\n\n"
             << table.render();
   for (const ReplayRow& r : rows) {
-    if (r.outcome.passed()) continue;
+    // Failures, and inconclusive outcomes (what could not be decided), get the full report.
+    if (r.outcome.passed() && r.outcome.status != props::Outcome::Status::Inconclusive) continue;
     std::cout << "\n" << props::report(*r.property, r.outcome, file.value);
   }
 }

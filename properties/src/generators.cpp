@@ -18,9 +18,11 @@ rc::Gen<int> uniformBelow(int bound) {
 
 rc::Gen<uint8_t> byteBelow(int bound) { return rc::gen::cast<uint8_t>(uniformBelow(bound)); }
 
-Choice choiceFrom(int op, const std::vector<uint8_t>& b, const std::vector<uint8_t>& data) {
+Choice choiceFrom(int op, int transcendental, const std::vector<uint8_t>& b,
+                  const std::vector<uint8_t>& data) {
   Choice c;
   c.op = static_cast<uint8_t>(op);
+  c.transcendental = static_cast<uint8_t>(transcendental);
   c.operand = {b[0], b[1], b[2]};
   c.dim = {b[3], b[4], b[5]};
   c.attr = b[6];
@@ -71,14 +73,15 @@ class ChoiceListGen {
 }  // namespace
 
 rc::Gen<Choice> genChoice() {
-  // The op first, then the shape fields, then the data: RapidCheck shrinks a tuple in that order.
+  // The op first (a transcendental pick shrinks to 0, the rational op), then the shape fields,
+  // then the data: RapidCheck shrinks a tuple in that order.
   return rc::gen::map(
       rc::gen::tuple(
-          uniformBelow(kNumOps),
+          uniformBelow(kNumRationalOps), uniformBelow(kTranscendentalPeriod),
           rc::gen::container<std::vector<uint8_t>>(kShapeBytes, byteBelow(256)),
           rc::gen::container<std::vector<uint8_t>>(kDataBytes, byteBelow(kValueTableSize))),
-      [](const std::tuple<int, std::vector<uint8_t>, std::vector<uint8_t>>& t) {
-        return choiceFrom(std::get<0>(t), std::get<1>(t), std::get<2>(t));
+      [](const std::tuple<int, int, std::vector<uint8_t>, std::vector<uint8_t>>& t) {
+        return choiceFrom(std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t));
       });
 }
 
@@ -86,15 +89,24 @@ rc::Gen<std::vector<Choice>> genChoices(const GenConfig& cfg) { return ChoiceLis
 
 rc::Gen<CasePicks> genCasePicks() {
   return rc::gen::map(
-      rc::gen::tuple(byteBelow(kValueTableSize), byteBelow(kValueTableSize), byteBelow(256)),
-      [](const std::tuple<uint8_t, uint8_t, uint8_t>& t) {
-        return CasePicks{std::get<0>(t), std::get<1>(t), std::get<2>(t)};
+      rc::gen::tuple(byteBelow(kValueTableSize), byteBelow(kValueTableSize), byteBelow(256),
+                     byteBelow(2)),
+      [](const std::tuple<uint8_t, uint8_t, uint8_t, uint8_t>& t) {
+        return CasePicks{std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
       });
 }
 
 rc::Gen<Case> genCase(const GenConfig& cfg) {
   return rc::gen::map(rc::gen::pair(genChoices(cfg), genCasePicks()),
                       [cfg](const std::pair<std::vector<Choice>, CasePicks>& p) {
+                        return interpret(p.first, p.second, cfg).c;
+                      });
+}
+
+rc::Gen<Case> genMixedCase(const GenConfig& cfg) {
+  return rc::gen::map(rc::gen::pair(genChoices(cfg), genCasePicks()),
+                      [cfg](std::pair<std::vector<Choice>, CasePicks> p) {
+                        p.second.mixed = 1;
                         return interpret(p.first, p.second, cfg).c;
                       });
 }
@@ -115,10 +127,12 @@ rc::Gen<Shape> genShape() {
 void showValue(const Case& c, std::ostream& os) { os << "\n" << printCase(c); }
 
 void showValue(const Choice& c, std::ostream& os) {
-  os << "{op " << opName(allOps()[c.op % kNumOps]) << ", operand " << int(c.operand[0]) << " "
-     << int(c.operand[1]) << " " << int(c.operand[2]) << ", dim " << int(c.dim[0]) << " "
-     << int(c.dim[1]) << " " << int(c.dim[2]) << ", attr " << int(c.attr) << ", aux " << int(c.aux)
-     << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " " << int(c.lit[2]);
+  os << "{op " << opName(rationalOps()[c.op % kNumRationalOps]) << ", transcendental "
+     << int(c.transcendental) << " (mixed cases: " << opName(choiceOp(c, true)) << "), operand "
+     << int(c.operand[0]) << " " << int(c.operand[1]) << " " << int(c.operand[2]) << ", dim "
+     << int(c.dim[0]) << " " << int(c.dim[1]) << " " << int(c.dim[2]) << ", attr " << int(c.attr)
+     << ", aux " << int(c.aux) << ", lit " << int(c.lit[0]) << " " << int(c.lit[1]) << " "
+     << int(c.lit[2]);
   for (const auto& [name, picks] :
        {std::pair{"value", &c.value}, std::pair{"seedA", &c.seedA}, std::pair{"seedB", &c.seedB},
         std::pair{"tangent", &c.tangent}}) {

@@ -3,8 +3,16 @@
 // fresh inputs; attributes are reduced into range; a choice the element caps cannot afford is
 // skipped. Each choice adds at most one node (never helper nodes), so k choices give at most k
 // nodes and the shrinks RapidCheck tries (fewer choices, smaller fields) stay small.
+//
+// Domains: every value carries a bound on its magnitude and, when it is certainly positive, a
+// positive lower bound, both derived from its op and operands (fresh inputs: the tables below).
+// log takes only certainly positive operands (lower bound well above 0, so the interval
+// enclosure excludes 0 too), exp/softplus/sigmoid/tanh/safeLog only moderate ones; a choice can
+// ask for an operand outside the domain (zero divisors, log of <= 0), which marks the node.
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -32,10 +40,42 @@ constexpr Ratio kTable[kValueTableSize] = {{0, 1},  {1, 1}, {-1, 1}, {1, 2},  {-
 constexpr Ratio kNonZeroTable[kValueTableSize] = {
     {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1},  {-2, 1}, {1, 3},  {3, 4},
     {-1, 3}, {3, 1},  {-3, 4}, {1, 1},  {-1, 1}, {2, 3},  {-3, 1}, {1, 4}};
+// Ties (1) favoured; every entry in [1/4, 3].
+constexpr Ratio kPositiveTable[kValueTableSize] = {{1, 1}, {2, 1}, {1, 2}, {3, 1}, {1, 3}, {3, 4},
+                                                   {1, 4}, {2, 3}, {1, 1}, {2, 1}, {1, 2}, {1, 1},
+                                                   {3, 2}, {1, 4}, {4, 3}, {1, 1}};
+// Mixed cases draw inputs and literals from these: the same tables with every non-dyadic entry
+// replaced by a dyadic one of the same sign and size class. Dyadic values are exact points at
+// Interval and stay points through +, -, ×, so ties among rational values (max(x, x), x - x at a
+// kink) stay decidable there; only transcendental values make enclosures.
+constexpr Ratio kDyadicTable[kValueTableSize] = {
+    {0, 1}, {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1}, {-2, 1}, {1, 4},
+    {3, 4}, {-1, 4}, {3, 1},  {-3, 4}, {0, 1},  {1, 1}, {-1, 1}, {0, 1}};
+constexpr Ratio kDyadicNonZeroTable[kValueTableSize] = {
+    {1, 1},  {-1, 1}, {1, 2},  {-1, 2}, {2, 1},  {-2, 1}, {1, 4},  {3, 4},
+    {-1, 4}, {3, 1},  {-3, 4}, {1, 1},  {-1, 1}, {3, 2},  {-3, 1}, {1, 4}};
+constexpr Ratio kDyadicPositiveTable[kValueTableSize] = {
+    {1, 1}, {2, 1}, {1, 2}, {3, 1}, {1, 4}, {3, 4}, {1, 4}, {3, 2},
+    {1, 1}, {2, 1}, {1, 2}, {1, 1}, {3, 2}, {1, 4}, {5, 4}, {1, 1}};
+constexpr Ratio kEpsilons[] = {{1, 1000000}, {1, 1000}, {1, 100}, {1, 10}, {1, 3}, {1, 2}, {1, 1}};
 
-ExactLiteral literalOf(uint8_t pick) {
-  const Ratio& r = kTable[pick % kValueTableSize];
+// What the tables give: every entry's magnitude is at most kTableBound, and the positive table's
+// entries are at least kPositiveTableLower.
+constexpr double kTableBound = 3;
+constexpr double kPositiveTableLower = 0.25;
+// A log operand must be certainly positive with this margin: far above the interval scalar's
+// widths, so its enclosure excludes 0 as surely as the true value does.
+constexpr double kCertainlyPositive = 1e-9;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+ExactLiteral literalOf(uint8_t pick, bool mixed) {
+  const Ratio& r = (mixed ? kDyadicTable : kTable)[pick % kValueTableSize];
   return ExactLiteral::fromRatio(r.num, r.den).value();
+}
+
+double doubleOf(const ExactLiteral& x) {
+  Result<double> d = x.toDouble();
+  return d.ok() ? d.value() : kInf;
 }
 
 bool isOneOf(Op op, std::span<const Op> ops) {
@@ -71,6 +111,44 @@ constexpr Op kKeepsNonZero[] = {Op::Inv,
 
 bool isMultiplicative(Op op) { return isOneOf(op, kMultiplicative); }
 
+// Ops whose value is an exact point at Interval when every operand (and literal) is a dyadic point:
+// no division, no transcendental function, and numbers small enough (the caps) for the precision.
+constexpr Op kKeepsPoints[] = {Op::Const,
+                               Op::Detach,
+                               Op::Add,
+                               Op::Sub,
+                               Op::Mul,
+                               Op::Square,
+                               Op::Scale,
+                               Op::Max,
+                               Op::Min,
+                               Op::Abs,
+                               Op::Clamp,
+                               Op::Relu,
+                               Op::Sum,
+                               Op::ReduceSum,
+                               Op::Linear,
+                               Op::Matmul,
+                               Op::Bmm,
+                               Op::Flatten,
+                               Op::Reshape,
+                               Op::Transpose2d,
+                               Op::Transpose3dFirstToLast,
+                               Op::Transpose3dLastToFirst,
+                               Op::Transpose3dLastTwo,
+                               Op::SwapAdjacentAtDepth,
+                               Op::BroadcastTo,
+                               Op::ConcatVectors,
+                               Op::ConcatDim0,
+                               Op::SliceRange0,
+                               Op::GatherScalar,
+                               Op::GatherRow,
+                               Op::GatherScalarNat,
+                               Op::GatherVecNat,
+                               Op::GatherRowsNat,
+                               Op::ScatterAddVec,
+                               Op::ScatterAddRow};
+
 // Whether a node's output is non-zero everywhere (a safe divisor), from its operands' flags.
 bool nonZeroOutput(Op op, const std::vector<bool>& operandNonZero,
                    std::span<const ExactLiteral> lits) {
@@ -100,6 +178,16 @@ struct Origin {
 // pick 0, so a shrunk one-element counterexample needs one pick, not a rotated one.
 constexpr int kNodeQ = 0;
 
+// How a fresh input's elements are drawn: any table value, no zeros (divisors), or positive (log).
+enum class Draw : uint8_t { Any, NonZero, Positive };
+
+// What is known of a value's elements: |x| <= bound, and x >= lower when lower > 0 (lower = 0:
+// nothing known). Bounds are doubles, conservative; NaN from 0·inf is read as "unknown".
+struct Magnitude {
+  double bound = kInf;
+  double lower = 0;
+};
+
 // A value made so far, in creation order (inputs and nodes interleaved).
 struct Slot {
   bool isInput;
@@ -107,11 +195,13 @@ struct Slot {
   Shape shape;
   int depth;
   bool nonZero;
+  Magnitude magnitude;
+  bool point;  // mixed cases: an exact point at Interval (dyadic arithmetic only)
 };
 
 struct FreshInput {
   Shape shape;
-  bool nonZero;
+  Draw draw;
   Origin origin;
 };
 
@@ -123,11 +213,170 @@ struct PlannedNode {
   std::vector<ExactLiteral> lits;
   std::optional<Shape> target;  // reshape, broadcastTo, const
   Shape shape;                  // inferred
+  bool mayLeaveDomain = false;  // an operand may lie outside the op's domain
 };
+
+double finiteOr(double x, double fallback) { return std::isnan(x) ? fallback : x; }
+
+// The magnitude of a node's output from its operands' (conservative; see Magnitude).
+Magnitude magnitudeOf(const PlannedNode& n, const std::vector<Magnitude>& in,
+                      const std::vector<Shape>& shapes) {
+  auto bound = [&](size_t k) { return in[k].bound; };
+  auto lower = [&](size_t k) { return in[k].lower; };
+  auto allPositive = [&] {
+    return std::all_of(in.begin(), in.end(), [](const Magnitude& m) { return m.lower > 0; });
+  };
+  auto maxBound = [&] {
+    double b = 0;
+    for (const Magnitude& m : in) b = std::max(b, m.bound);
+    return b;
+  };
+  auto minLower = [&] {
+    double l = kInf;
+    for (const Magnitude& m : in) l = std::min(l, m.lower);
+    return in.empty() ? 0 : l;
+  };
+  const double numel0 = shapes.empty() ? 0 : static_cast<double>(shapes[0].numel());
+  Magnitude out;
+  switch (n.op) {
+    case Op::Const: {
+      out.bound = 0;
+      out.lower = kInf;
+      for (const ExactLiteral& x : n.lits) {
+        out.bound = std::max(out.bound, std::abs(doubleOf(x)));
+        out.lower = std::min(out.lower, x.sign() > 0 ? doubleOf(x) : 0);
+      }
+      if (n.lits.empty()) out.lower = 0;
+      break;
+    }
+    case Op::Detach:
+    case Op::Flatten:
+    case Op::Reshape:
+    case Op::Transpose2d:
+    case Op::Transpose3dFirstToLast:
+    case Op::Transpose3dLastToFirst:
+    case Op::Transpose3dLastTwo:
+    case Op::SwapAdjacentAtDepth:
+    case Op::BroadcastTo:
+    case Op::SliceRange0:
+    case Op::GatherScalar:
+    case Op::GatherRow:
+    case Op::Abs:
+    case Op::Relu:
+    case Op::ConcatVectors:
+    case Op::ConcatDim0:
+    case Op::Min:
+      out = {maxBound(), minLower()};
+      break;
+    case Op::Max:
+      out = {maxBound(), std::max(lower(0), lower(1))};
+      break;
+    case Op::GatherScalarNat:
+    case Op::GatherVecNat:
+    case Op::GatherRowsNat:  // past the end reads 0
+      out.bound = bound(0);
+      break;
+    case Op::Scale: {
+      const double c = doubleOf(n.lits[0]);
+      out = {std::abs(c) * bound(0), c > 0 ? c * lower(0) : 0};
+      break;
+    }
+    case Op::Clamp: {
+      const double lo = doubleOf(n.lits[0]), hi = doubleOf(n.lits[1]);
+      out.bound = std::min(bound(0), std::max(std::abs(lo), std::abs(hi)));
+      if (lo > 0) {
+        out.lower = lo;
+      } else if (hi > 0) {
+        out.lower = std::min(lower(0), hi);
+      }
+      break;
+    }
+    case Op::Add:
+      out = {bound(0) + bound(1), allPositive() ? lower(0) + lower(1) : 0};
+      break;
+    case Op::Sub:
+      out.bound = bound(0) + bound(1);
+      break;
+    case Op::ScatterAddVec:
+    case Op::ScatterAddRow:
+      out = {bound(0) + bound(1), allPositive() ? lower(0) : 0};
+      break;
+    case Op::Mul:
+      out = {bound(0) * bound(1), lower(0) * lower(1)};
+      break;
+    case Op::Square:
+      out = {bound(0) * bound(0), lower(0) * lower(0)};
+      break;
+    case Op::Div:  // no lower bound on the divisor's magnitude is tracked
+      out.lower = allPositive() ? lower(0) / bound(1) : 0;
+      break;
+    case Op::Inv:
+      out.lower = lower(0) > 0 ? 1 / bound(0) : 0;
+      break;
+    case Op::Sum:
+      out = {bound(0) * numel0, numel0 > 0 ? lower(0) : 0};
+      break;
+    case Op::ReduceSum: {
+      const double extent = static_cast<double>(shapes[0][static_cast<int>(n.ints[0])]);
+      out = {bound(0) * extent, extent > 0 ? lower(0) : 0};
+      break;
+    }
+    case Op::ReduceMean:
+      out = {bound(0), lower(0)};
+      break;
+    case Op::MseLoss:
+      out.bound = (bound(0) + bound(1)) * (bound(0) + bound(1));
+      break;
+    case Op::Linear:
+      out.bound = static_cast<double>(shapes[0][1]) * bound(0) * bound(2) + bound(1);
+      break;
+    case Op::Matmul:
+      out.bound = static_cast<double>(shapes[0][1]) * bound(0) * bound(1);
+      break;
+    case Op::Bmm:
+      out.bound = static_cast<double>(shapes[0][2]) * bound(0) * bound(1);
+      break;
+    case Op::Sqrt:
+      out = {std::sqrt(bound(0)), std::sqrt(lower(0))};
+      break;
+    case Op::Sigmoid:
+      out = {1, 1 / (1 + std::exp(bound(0)))};
+      break;
+    case Op::Tanh:
+      out = {1, std::tanh(lower(0))};
+      break;
+    case Op::Softplus:  // log(1 + e^x) >= e^-b / 2 for x >= -b
+      out = {bound(0) + 1, std::exp(-bound(0)) / 2};
+      break;
+    case Op::Exp:
+      out = {std::exp(bound(0)), std::exp(-bound(0))};
+      break;
+    case Op::Log:
+      out.bound = lower(0) > 0 ? std::max(std::abs(std::log(bound(0))), -std::log(lower(0))) : kInf;
+      out.lower = lower(0) > 1 ? std::log(lower(0)) : 0;
+      break;
+    case Op::SafeLog:  // log(softplus(x) + eps), softplus(x) in [e^-b / 2, b + 1]
+      out.bound = bound(0) + 2;
+      break;
+    case Op::Softmax:  // each entry >= e^(-2b) / (number of entries)
+      out = {1, numel0 > 0 ? std::exp(-2 * bound(0)) / numel0 : 0};
+      break;
+    case Op::LogSoftmax:
+      out.bound = 2 * bound(0) + std::log(std::max(numel0, 1.0));
+      break;
+    case Op::LayerNorm:  // |normalised entry| <= sqrt(E - 1) < 7 (E <= 48)
+      out.bound = 7 * bound(1) + bound(2);
+      break;
+  }
+  out.bound = finiteOr(out.bound, kInf);
+  out.lower = finiteOr(out.lower, 0);
+  return out;
+}
 
 using Fits = std::function<bool(const Slot&)>;
 
 bool anyValue(const Slot&) { return true; }
+bool certainlyPositive(const Slot& s) { return s.magnitude.lower >= kCertainlyPositive; }
 
 Fits hasRank(int r) {
   return [r](const Slot& s) { return s.shape.rank() == r; };
@@ -177,12 +426,12 @@ std::vector<int64_t> primeFactors(int64_t n) {
 
 class Interpreter {
  public:
-  explicit Interpreter(const GenConfig& cfg) : cfg_(cfg) {}
+  Interpreter(const GenConfig& cfg, bool mixed) : cfg_(cfg), mixed_(mixed) {}
 
   void apply(const Choice& c, size_t index) {
     const Mark mark{inputs_.size(), slots_.size(), elements_};
     choice_ = index;
-    const Op op = allOps()[c.op % kNumOps];
+    const Op op = choiceOp(c, mixed_);
     std::optional<PlannedNode> node = plan(op, c);
     if (!node || !commit(std::move(*node))) {
       rollback(mark);
@@ -197,8 +446,10 @@ class Interpreter {
     std::vector<Shape> shapes;
     for (const FreshInput& in : inputs_) {
       shapes.push_back(in.shape);
-      out.nonZeroInput.push_back(in.nonZero);
+      out.nonZeroInput.push_back(in.draw != Draw::Any);
+      out.positiveInput.push_back(in.draw == Draw::Positive);
       out.mulDepth.push_back(0);
+      out.mayLeaveDomain.push_back(false);
       origins.push_back(in.origin);
     }
     GraphBuilder builder(shapes);
@@ -212,6 +463,7 @@ class Interpreter {
         break;
       }
       origins.push_back(n.origin);
+      out.mayLeaveDomain.push_back(n.mayLeaveDomain);
     }
     // Node slots were appended in node order, so their depths are in id order.
     for (const Slot& s : slots_) {
@@ -221,6 +473,7 @@ class Interpreter {
     if (g.ok()) out.c.graph = std::move(g).value();
     if (!g.ok() && out.internalError.empty()) out.internalError = g.error().message;
     out.mulDepth.resize(out.c.graph.numValues());
+    out.mayLeaveDomain.resize(out.c.graph.numValues());
     origins.resize(out.c.graph.numValues());
     return out;
   }
@@ -259,29 +512,37 @@ class Interpreter {
   }
 
   // A fresh input of exactly this shape, if the caps allow it.
-  std::optional<int> fresh(const Shape& shape, bool nonZero) {
+  std::optional<int> fresh(const Shape& shape, Draw draw) {
     if (shape.numel() > room()) return std::nullopt;
     const int q =
         static_cast<int>(std::count_if(inputs_.begin(), inputs_.end(), [&](const FreshInput& in) {
           return in.origin.choice == choice_;
         }));
-    inputs_.push_back({shape, nonZero, {choice_, q}});
+    inputs_.push_back({shape, draw, {choice_, q}});
     elements_ += shape.numel();
-    slots_.push_back({true, static_cast<uint32_t>(inputs_.size() - 1), shape, 0, nonZero});
+    const Magnitude m{kTableBound, draw == Draw::Positive ? kPositiveTableLower : 0};
+    slots_.push_back(
+        {true, static_cast<uint32_t>(inputs_.size() - 1), shape, 0, draw != Draw::Any, m, true});
     return static_cast<int>(slots_.size()) - 1;
+  }
+  std::optional<int> fresh(const Shape& shape, bool nonZero) {
+    return fresh(shape, nonZero ? Draw::NonZero : Draw::Any);
   }
 
   // A fresh input whose shape may shrink to fit the caps.
-  std::optional<int> freshFitted(const Shape& shape, bool nonZero) {
+  std::optional<int> freshFitted(const Shape& shape, Draw draw) {
     std::optional<Shape> s = fitted(shape, room());
     if (!s) return std::nullopt;
-    return fresh(*s, nonZero);
+    return fresh(*s, draw);
   }
 
   std::optional<int> obtain(uint8_t pick, const Fits& fits, const Shape& freshShape,
-                            bool nonZero = false) {
+                            Draw draw = Draw::Any) {
     if (std::optional<int> e = existing(pick, fits)) return e;
-    return freshFitted(freshShape, nonZero);
+    return freshFitted(freshShape, draw);
+  }
+  std::optional<int> obtain(uint8_t pick, const Fits& fits, const Shape& freshShape, bool nonZero) {
+    return obtain(pick, fits, freshShape, nonZero ? Draw::NonZero : Draw::Any);
   }
 
   // An operand whose shape is dictated by another operand: existing, or fresh of that exact shape.
@@ -305,6 +566,20 @@ class Interpreter {
   static Fits nonZeroOk(bool allowZero) {
     return [allowZero](const Slot& s) { return allowZero || s.nonZero; };
   }
+  // In a mixed case, a second operand other than the first operand's own slot when that value is
+  // an enclosure rather than a point: max(x, x), min(x, x), x - x and mseLoss(x, x) of an
+  // enclosure tie (or cancel to a kink) undecidably, which would only make inconclusive cases.
+  Fits distinctUnlessPoint(int first) const {
+    if (!mixed_ || slots_[first].point) return anyValue;
+    const bool isInput = slots_[first].isInput;
+    const uint32_t index = slots_[first].index;
+    return [isInput, index](const Slot& s) { return s.isInput != isInput || s.index != index; };
+  }
+
+  Fits moderate() const {
+    const double cap = cfg_.maxTranscendentalOperand;
+    return [cap](const Slot& s) { return s.magnitude.bound <= cap; };
+  }
 
   // By value: taking a fresh input may reallocate the slots.
   Shape shapeOf(int slot) const { return slots_[slot].shape; }
@@ -325,7 +600,7 @@ class Interpreter {
         if (!s) return std::nullopt;
         n.target = *s;
         for (int64_t k = 0; k < s->numel(); ++k) {
-          n.lits.push_back(literalOf(c.value[static_cast<size_t>(k) % Choice::kDataPicks]));
+          n.lits.push_back(literalOf(c.value[static_cast<size_t>(k) % Choice::kDataPicks], mixed_));
         }
         return n;
       }
@@ -338,11 +613,11 @@ class Interpreter {
         return n;
       case Op::Scale:
         if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
-        n.lits.push_back(literalOf(c.lit[0]));
+        n.lits.push_back(literalOf(c.lit[0], mixed_));
         return n;
       case Op::Clamp: {
         if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
-        ExactLiteral lo = literalOf(c.lit[0]), hi = literalOf(c.lit[1]);
+        ExactLiteral lo = literalOf(c.lit[0], mixed_), hi = literalOf(c.lit[1], mixed_);
         if (ExactLiteral::compare(lo, hi) > 0) std::swap(lo, hi);
         if (c.aux % 4 == 3) hi = lo;  // lo == hi: derivative 0 everywhere
         n.lits = {lo, hi};
@@ -352,6 +627,7 @@ class Interpreter {
         if (!operand(obtain(p0, mulOk(), anyShape(c)))) return std::nullopt;
         return n;
       case Op::Inv:
+        n.mayLeaveDomain = allowZero;
         if (!operand(obtain(p0, both(mulOk(), nonZeroOk(allowZero)), anyShape(c), !allowZero))) {
           return std::nullopt;
         }
@@ -361,13 +637,15 @@ class Interpreter {
       case Op::Max:
       case Op::Min: {
         if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
-        if (!operand(obtainExact(p1, anyValue, shapeOf(n.operands[0])))) return std::nullopt;
+        const Fits second = op == Op::Add ? Fits(anyValue) : distinctUnlessPoint(n.operands[0]);
+        if (!operand(obtainExact(p1, second, shapeOf(n.operands[0])))) return std::nullopt;
         return n;
       }
       case Op::Mul:
       case Op::Div: {
         if (!operand(obtain(p0, mulOk(), anyShape(c)))) return std::nullopt;
         const bool divisor = op == Op::Div;
+        n.mayLeaveDomain = divisor && allowZero;
         const Fits fits = divisor ? both(mulOk(), nonZeroOk(allowZero)) : mulOk();
         if (!operand(obtainExact(p1, fits, shapeOf(n.operands[0]), divisor && !allowZero))) {
           return std::nullopt;
@@ -379,7 +657,8 @@ class Interpreter {
         if (!operand(obtain(p0, both(mulOk(), nonEmpty), withPositiveDims(anyShape(c))))) {
           return std::nullopt;
         }
-        if (!operand(obtainExact(p1, mulOk(), shapeOf(n.operands[0])))) return std::nullopt;
+        const Fits second = both(mulOk(), distinctUnlessPoint(n.operands[0]));
+        if (!operand(obtainExact(p1, second, shapeOf(n.operands[0])))) return std::nullopt;
         return n;
       }
       case Op::ReduceSum: {
@@ -465,8 +744,52 @@ class Interpreter {
       case Op::GatherVecNat:
       case Op::GatherRowsNat:
         return planNatGather(n, c);
+      // Transcendental ops: sqrt and the normalisations take any operand (sqrt's kink at 0 and
+      // softmax's ties come with the tables' zeros and repeats); the exponentials a moderate one.
+      case Op::Sqrt:
+      case Op::Softmax:
+      case Op::LogSoftmax:
+        if (!operand(obtain(p0, anyValue, anyShape(c)))) return std::nullopt;
+        return n;
+      case Op::Sigmoid:
+      case Op::Tanh:
+      case Op::Softplus:
+      case Op::Exp:
+        if (!operand(obtain(p0, moderate(), anyShape(c)))) return std::nullopt;
+        return n;
+      case Op::SafeLog:
+        if (!operand(obtain(p0, moderate(), anyShape(c)))) return std::nullopt;
+        n.lits.push_back(epsilonValue(c.lit[0]));
+        return n;
+      case Op::Log: {
+        // One log in sixteen may take any operand (a DomainError when it reaches 0 or below).
+        n.mayLeaveDomain = c.aux % 16 == 15;
+        const Fits fits = n.mayLeaveDomain ? Fits(anyValue) : Fits(certainlyPositive);
+        const Draw draw = n.mayLeaveDomain ? Draw::Any : Draw::Positive;
+        if (!operand(obtain(p0, fits, anyShape(c), draw))) return std::nullopt;
+        return n;
+      }
+      case Op::LayerNorm:
+        return planLayerNorm(n, c);
     }
     return std::nullopt;
+  }
+
+  // x [L,E] with L, E > 0, gamma and beta [E].
+  std::optional<PlannedNode> planLayerNorm(PlannedNode& n, const Choice& c) {
+    const Fits rows = [](const Slot& s) {
+      return s.shape.rank() == 2 && s.shape[0] > 0 && s.shape[1] > 0;
+    };
+    std::optional<int> x = obtain(c.operand[0], rows, withPositiveDims(shapeOfRank(2, c)));
+    if (!x || !rows(slots_[*x])) return std::nullopt;
+    const Shape e = makeShape({shapeOf(*x)[1]});
+    std::optional<int> gamma = obtainExact(c.operand[1], anyValue, e);
+    if (!gamma) return std::nullopt;
+    std::optional<int> beta = obtainExact(c.operand[2], anyValue, e);
+    if (!beta) return std::nullopt;
+    n.operands = {*x, *gamma, *beta};
+    n.lits.push_back(epsilonValue(c.lit[0]));
+    return n;
   }
 
   std::optional<PlannedNode> planReduceMean(PlannedNode& n, const Choice& c) {
@@ -600,11 +923,15 @@ class Interpreter {
     std::vector<Shape> operandShapes;
     std::vector<ValueId> placeholderIds;
     std::vector<bool> operandNonZero;
+    std::vector<Magnitude> operandMagnitudes;
+    bool point = isOneOf(n.op, kKeepsPoints);
     int depth = 0;
     for (int s : n.operands) {
+      point = point && slots_[s].point;
       operandShapes.push_back(slots_[s].shape);
       placeholderIds.push_back(0);
       operandNonZero.push_back(slots_[s].nonZero);
+      operandMagnitudes.push_back(slots_[s].magnitude);
       depth = std::max(depth, slots_[s].depth);
     }
     const rules::RuleArgs args{operandShapes, n.ints, n.lits.size(),
@@ -614,14 +941,16 @@ class Interpreter {
     if (n.op == Op::Clamp && ExactLiteral::compare(n.lits[0], n.lits[1]) > 0) return false;
     n.shape = shape.value();
     elements_ += n.shape.numel();
-    const bool nonZero = nonZeroOutput(n.op, operandNonZero, n.lits);
+    const Magnitude m = magnitudeOf(n, operandMagnitudes, operandShapes);
+    const bool nonZero = nonZeroOutput(n.op, operandNonZero, n.lits) || m.lower > 0;
     nodes_.push_back(std::move(n));
     slots_.push_back({false, static_cast<uint32_t>(nodes_.size() - 1), nodes_.back().shape,
-                      depth + (isMultiplicative(nodes_.back().op) ? 1 : 0), nonZero});
+                      depth + (isMultiplicative(nodes_.back().op) ? 1 : 0), nonZero, m, point});
     return true;
   }
 
   const GenConfig& cfg_;
+  bool mixed_;
   size_t choice_ = 0;  // the choice being applied
   std::vector<FreshInput> inputs_;
   std::vector<PlannedNode> nodes_;
@@ -638,17 +967,22 @@ std::vector<Tensor<Rational>> tensorsFromPicks(const Graph& g, size_t count,
                                                const std::vector<Choice>& choices,
                                                const std::vector<Origin>& origins,
                                                Choice::DataPicks Choice::*role,
-                                               const std::vector<bool>* nonZero = nullptr) {
+                                               const Interpreted* draws = nullptr,
+                                               bool dyadic = false) {
   std::vector<Tensor<Rational>> out;
   out.reserve(count);
   for (size_t id = 0; id < count; ++id) {
     Tensor<Rational> t(g.shapeOf(static_cast<ValueId>(id)));
     const Choice::DataPicks& picks = choices[origins[id].choice].*role;
-    const bool nz = nonZero && (*nonZero)[id];
+    const bool positive = draws && draws->positiveInput[id];
+    const bool nz = draws && draws->nonZeroInput[id];
     for (int64_t k = 0; k < t.numel(); ++k) {
       const uint8_t pick = picks[(static_cast<size_t>(k) + 3 * static_cast<size_t>(origins[id].q)) %
                                  Choice::kDataPicks];
-      t[k] = nz ? nonZeroTableValue(pick) : tableValue(pick);
+      const Ratio* table = positive ? (dyadic ? kDyadicPositiveTable : kPositiveTable)
+                           : nz     ? (dyadic ? kDyadicNonZeroTable : kNonZeroTable)
+                                    : (dyadic ? kDyadicTable : kTable);
+      t[k] = ratio(table[pick % kValueTableSize]);
     }
     out.push_back(std::move(t));
   }
@@ -663,17 +997,52 @@ int nodeBudget(const GenConfig& cfg, int size) {
 
 Rational tableValue(uint8_t pick) { return ratio(kTable[pick % kValueTableSize]); }
 Rational nonZeroTableValue(uint8_t pick) { return ratio(kNonZeroTable[pick % kValueTableSize]); }
+Rational positiveTableValue(uint8_t pick) { return ratio(kPositiveTable[pick % kValueTableSize]); }
+
+ExactLiteral epsilonValue(uint8_t pick) {
+  constexpr size_t kCount = sizeof kEpsilons / sizeof kEpsilons[0];
+  const Ratio& r = kEpsilons[pick % kCount];
+  return ExactLiteral::fromRatio(r.num, r.den).value();
+}
+
+std::span<const Op> rationalOps() {
+  static const std::vector<Op> ops = [] {
+    std::vector<Op> out;
+    for (Op op : allOps()) {
+      if (!isTranscendental(op)) out.push_back(op);
+    }
+    return out;
+  }();
+  return ops;
+}
+
+std::span<const Op> transcendentalOps() {
+  static const std::vector<Op> ops = [] {
+    std::vector<Op> out;
+    for (Op op : allOps()) {
+      if (isTranscendental(op)) out.push_back(op);
+    }
+    return out;
+  }();
+  return ops;
+}
+
+Op choiceOp(const Choice& c, bool mixed) {
+  const int t = c.transcendental % kTranscendentalPeriod;
+  if (mixed && t >= 1 && t <= kNumTranscendentalOps) return transcendentalOps()[t - 1];
+  return rationalOps()[c.op % kNumRationalOps];
+}
 
 Interpreted interpret(const std::vector<Choice>& choices, const CasePicks& picks,
                       const GenConfig& cfg) {
-  Interpreter in(cfg);
+  Interpreter in(cfg, picks.mixed % 2 == 1);
   for (size_t j = 0; j < choices.size(); ++j) in.apply(choices[j], j);
   std::vector<Origin> origins;
   Interpreted out = in.finish(origins);
   Case& c = out.c;
   const Graph& g = c.graph;
-  c.inputs =
-      tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::value, &out.nonZeroInput);
+  c.inputs = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::value, &out,
+                              picks.mixed % 2 == 1);
   c.seedsA = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedA);
   c.seedsB = tensorsFromPicks(g, g.numValues(), choices, origins, &Choice::seedB);
   c.tangents = tensorsFromPicks(g, g.numInputs(), choices, origins, &Choice::tangent);

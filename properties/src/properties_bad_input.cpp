@@ -1,6 +1,7 @@
 // The `bad-input` property: requests derived deterministically from a case (wrong input count or
-// shape, wrong seed count or shape, out-of-range output ids, malformed nodes) give their
-// documented errors, code and message, and the spec refuses the same requests the same way.
+// shape, wrong seed count or shape, out-of-range output ids, malformed nodes, transcendental ops
+// at the exact scalar) give their documented errors, code and message, and the spec refuses the
+// same requests the same way. Graphs with a transcendental op are also checked at Interval.
 #include <cstdint>
 
 #include "property_checks.hpp"
@@ -44,22 +45,29 @@ Shape otherShape(const Shape& s) {
   return Shape::make(dims).value();
 }
 
+// The scalars the spec is instantiated at: there, every bad request is also put to the spec.
 template <class T>
-std::vector<Tensor<T>> inputsFor(const Case& c) {
+constexpr bool kHasSpec = std::is_same_v<T, Rational> || std::is_same_v<T, Interval>;
+
+template <class T>
+std::vector<Tensor<T>> asScalar(const std::vector<Tensor<Rational>>& ts) {
   if constexpr (std::is_same_v<T, Rational>) {
-    return c.inputs;
+    return ts;
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return enclosures(ts);
   } else {
-    return rounded<T>(c.inputs);
+    return rounded<T>(ts);
   }
 }
 
 template <class T>
+std::vector<Tensor<T>> inputsFor(const Case& c) {
+  return asScalar<T>(c.inputs);
+}
+
+template <class T>
 std::vector<Tensor<T>> seedsFor(const Case& c) {
-  if constexpr (std::is_same_v<T, Rational>) {
-    return c.seedsA;
-  } else {
-    return rounded<T>(c.seedsA);
-  }
+  return asScalar<T>(c.seedsA);
 }
 
 // Wrong input count and shape to compile<T>; at the exact scalar the spec must refuse them alike.
@@ -72,8 +80,8 @@ std::optional<Outcome> badInputs(const Case& c, std::string_view scalar) {
                    const Expected& x) -> std::optional<Outcome> {
     Result<Compiled<T>> engine = compile<T>(g, inputs);
     if (auto o = expectError(engine, x)) return o;
-    if constexpr (std::is_same_v<T, Rational>) {
-      Result<SpecValues> spec = spec::evaluate<Rational>(g, toValues(inputs));
+    if constexpr (kHasSpec<T>) {
+      auto spec = spec::evaluate<T>(g, toValues(std::span<const Tensor<T>>(inputs)));
       return disagreement(engine, spec, x.request + ": compile vs spec::evaluate");
     }
     return std::nullopt;
@@ -120,9 +128,10 @@ std::optional<Outcome> badSeedContexts(const Case& c, const Compiled<T>& compile
     Result<Context<T>> engine = compiled.tape().backwardDenseFrom(seeds);
     if (auto o = expectError(engine, from)) return o;
     if (auto o = expectError(compiled.backwardDenseFromSeedCtx(seeds), ctx)) return o;
-    if constexpr (std::is_same_v<T, Rational>) {
-      Result<SpecValues> spec =
-          spec::denseGradient<Rational>(g, toValues(c.inputs), toValues(seeds));
+    if constexpr (kHasSpec<T>) {
+      const std::vector<Tensor<T>> inputs = inputsFor<T>(c);
+      auto spec = spec::denseGradient<T>(g, toValues(std::span<const Tensor<T>>(inputs)),
+                                         toValues(std::span<const Tensor<T>>(seeds)));
       return disagreement(engine, spec,
                           from.request + ": backwardDenseFrom vs spec::denseGradient");
     }
@@ -182,8 +191,8 @@ std::optional<Outcome> badOutputs(const Case& c, const Compiled<T>& compiled,
   auto check = [&](size_t o, const Tensor<T>& seed, const Expected& x) -> std::optional<Outcome> {
     Result<Context<T>> engine = compiled.tape().backwardDenseAll(o, seed);
     if (auto out = expectError(engine, x)) return out;
-    if constexpr (std::is_same_v<T, Rational>) {
-      Result<SpecValues> spec = spec::oneHotSeeds<Rational>(g, o, toValues(std::span(&seed, 1))[0]);
+    if constexpr (kHasSpec<T>) {
+      auto spec = spec::oneHotSeeds<T>(g, o, toValues(std::span<const Tensor<T>>(&seed, 1))[0]);
       return disagreement(engine, spec, x.request + ": backwardDenseAll vs spec::oneHotSeeds");
     }
     return std::nullopt;
@@ -227,9 +236,37 @@ template <class T>
 std::optional<Outcome> badRequestsAt(const Case& c, std::string_view scalar) {
   if (auto o = badInputs<T>(c, scalar)) return o;
   Result<Compiled<T>> compiled = compile<T>(c.graph, inputsFor<T>(c));
-  if (!compiled.ok()) return std::nullopt;  // a domain error: the sweeps have nothing to run on
+  // A domain error, or a transcendental op at the exact scalar: the sweeps have nothing to run on.
+  if (!compiled.ok()) return std::nullopt;
   if (auto o = badSeedContexts<T>(c, compiled.value(), scalar)) return o;
   return badOutputs<T>(c, compiled.value(), scalar);
+}
+
+// A graph with a transcendental op at the exact scalar: compile<Rational> refuses it with
+// Unsupported at the first such node, naming the op; spec::evaluate<Rational> refuses it too (at
+// that node, or earlier with a domain error it meets first).
+std::optional<Outcome> transcendentalAtExact(const Case& c) {
+  const Graph& g = c.graph;
+  const int64_t first = firstTranscendental(g);
+  if (first < 0) return std::nullopt;
+  const std::string name(opName(g.producer(static_cast<ValueId>(first)).op));
+  const std::string at = "%" + std::to_string(first);
+  if (auto o =
+          expectError(compile<Rational>(g, c.inputs),
+                      {"compile<Rational> of " + name + " at " + at, ErrorCode::Unsupported,
+                       "': " + name + " cannot be computed exactly at the exact scalar", first})) {
+    return o;
+  }
+  Result<SpecValues> spec = spec::evaluate<Rational>(g, toValues(c.inputs));
+  const bool refused =
+      !spec.ok() && ((spec.error().code == ErrorCode::Unsupported && spec.error().node == first &&
+                      spec.error().message.find(name) != std::string::npos) ||
+                     (spec.error().code == ErrorCode::DomainError && spec.error().node < first));
+  if (refused) return std::nullopt;
+  return failWith({"bad-input", first, "", spec.ok() ? "ok" : describe(spec.error()),
+                   "Unsupported at " + at + " naming " + name + " (or an earlier DomainError)",
+                   "spec::evaluate<Rational> of a graph with " + name},
+                  "spec::evaluate<Rational> does not refuse a transcendental op");
 }
 
 // ---- malformed nodes through GraphBuilder::addNode
@@ -286,6 +323,32 @@ std::vector<BadNode> badNodesAt(const Graph& g, ValueId id) {
                  {last},
                  {},
                  {ExactLiteral(1), ExactLiteral(-1)}});
+  // The transcendental ops: arity, eps > 0 (checked before shapes), layerNorm's operand shapes.
+  bad.push_back({{"log with two operands at " + at, ErrorCode::InvalidArgument,
+                  "log takes 1 operand(s), got 2", id},
+                 Op::Log,
+                 {last, last},
+                 {},
+                 {}});
+  bad.push_back({{"safeLog with eps = 0 at " + at, ErrorCode::InvalidArgument,
+                  "safeLog needs eps > 0, got eps = 0", id},
+                 Op::SafeLog,
+                 {last},
+                 {},
+                 {ExactLiteral(0)}});
+  bad.push_back({{"layerNorm with eps = -1/2 at " + at, ErrorCode::InvalidArgument,
+                  "layerNorm needs eps > 0, got eps = -1/2", id},
+                 Op::LayerNorm,
+                 {last, last, last},
+                 {},
+                 {ExactLiteral::fromRatio(-1, 2).value()}});
+  // gamma = beta = x: a rank-2 x [L,E] has gamma [L,E], not [E]; any other x is not [L,E].
+  bad.push_back({{"layerNorm with gamma and beta of x's shape at " + at, ErrorCode::ShapeMismatch,
+                  "'" + at + " = layerNorm(", id},
+                 Op::LayerNorm,
+                 {last, last, last},
+                 {},
+                 {GraphBuilder::defaultEpsilon()}});
   const Shape& s = g.shapeOf(last);
   if (s.rank() == 1) {
     bad.push_back({{"gatherScalar past the end at " + at, ErrorCode::IndexOutOfRange,
@@ -335,16 +398,45 @@ std::optional<Outcome> malformedNodes(const Case& c) {
   return std::nullopt;
 }
 
+// The text parser refuses eps <= 0 as the builder does (one validation path), with the line.
+std::optional<Outcome> badEpsilonText(const Case& c) {
+  const Graph& g = c.graph;
+  if (g.numValues() == 0) return std::nullopt;
+  const ValueId last = static_cast<ValueId>(g.numValues() - 1);
+  const std::string at = "%" + std::to_string(g.numValues());
+  const std::string text = printGraph(g) + at + " = safeLog(%" + std::to_string(last) +
+                           ") {eps = 0} : " + g.shapeOf(last).str() + "\n";
+  Result<GraphText> parsed = parseGraphText(text);
+  return expectError(parsed,
+                     {"graph text with safeLog {eps = 0} at " + at, ErrorCode::InvalidArgument,
+                      "safeLog needs eps > 0, got eps = 0", static_cast<int64_t>(g.numValues())});
+}
+
 }  // namespace
 
 Outcome checkBadInput(const Case& c) {
-  // The case's own (valid) request first: the engine errors iff the spec does, identically.
-  ExactForward fw = runExactForward(c, OnBothFail::Pass);
-  if (fw.settled && !fw.settled->passed()) return *fw.settled;
+  // The case's own (valid) request first: the engine errors iff the spec does, identically (at
+  // Interval: or the case is inconclusive).
+  std::optional<Outcome> settled;
+  if (hasTranscendental(c.graph)) {
+    IntervalForward fw = runIntervalForward(c, OnBothFail::Pass);
+    if (fw.settled && fw.settled->status != Outcome::Status::Pass) settled = fw.settled;
+    if (auto o = transcendentalAtExact(c)) return *o;
+  } else {
+    ExactForward fw = runExactForward(c, OnBothFail::Pass);
+    if (fw.settled && !fw.settled->passed()) return *fw.settled;
+  }
+  if (settled && settled->status == Outcome::Status::Fail) return *settled;
   if (auto o = badRequestsAt<Rational>(c, "exact")) return *o;
+  // At Interval only when the valid request was decided: an undecided domain edge on one side
+  // would make every bad request disagree the same way.
+  if (hasTranscendental(c.graph) && !settled) {
+    if (auto o = badRequestsAt<Interval>(c, "interval")) return *o;
+  }
   if (auto o = badRequestsAt<double>(c, "double")) return *o;
   if (auto o = malformedNodes(c)) return *o;
-  return Outcome::pass();
+  if (auto o = badEpsilonText(c)) return *o;
+  return settled ? *settled : Outcome::pass();
 }
 
 }  // namespace verigrad::props::detail

@@ -2,6 +2,7 @@
 #include <array>
 
 #include "property_checks.hpp"
+#include "verigrad/oracle/compare_interval.hpp"
 #include "verigrad/oracle/mismatch.hpp"
 
 namespace verigrad::props {
@@ -10,32 +11,40 @@ namespace {
 using namespace detail;
 
 constexpr std::array<Property, 10> kProperties{{
-    {"layout", "exact, double, float",
+    {"layout", "exact, interval, double, float",
      "the value context has |Γ|+|ss| values, value i has shape (Γ ++ ss)[i], and the inputs "
      "pass through unchanged",
      &checkLayout},
-    {"out-id", "exact, double",
+    {"out-id", "exact, interval, double",
      "the tape has |Γ|+|ss| nodes; checkedOutId is |Γ|+|ss|-1 when ss is non-empty and the "
      "NoOutput error otherwise",
      &checkOutId},
-    {"forward-spec", "exact",
-     "engine<Rational> values equal spec::evaluate exactly, and declared shapes equal the spec's",
+    {"forward-spec", "exact, interval",
+     "engine<Rational> values equal spec::evaluate exactly (with transcendental ops: "
+     "engine<Interval> "
+     "and spec<Interval> enclosures intersect and are narrow), and declared shapes equal the "
+     "spec's",
      &checkForwardSpec},
-    {"backward-spec", "exact",
-     "backwardDenseFrom(s) equals spec::denseGradient(s) exactly for a random full seed context s",
+    {"backward-spec", "exact, interval",
+     "backwardDenseFrom(s) equals spec::denseGradient(s) for a random full seed context s "
+     "(exactly; with transcendental ops, as intersecting narrow enclosures)",
      &checkBackwardSpec},
-    {"vjp-linearity", "exact", "B(a s1 + b s2) = a B(s1) + b B(s2) exactly, B = backwardDenseFrom",
+    {"vjp-linearity", "exact, interval",
+     "B(a s1 + b s2) = a B(s1) + b B(s2), B = backwardDenseFrom (exactly; with transcendental ops, "
+     "as intersecting narrow enclosures)",
      &checkVjpLinearity},
-    {"adjoint", "exact",
-     "Σ_{j∈Γ++ss} <spec::jvp(dx)_j, s_j> = Σ_{i∈Γ} <dx_i, backwardDenseFrom(s)_i> exactly",
+    {"adjoint", "exact, interval",
+     "Σ_{j∈Γ++ss} <spec::jvp(dx)_j, s_j> = Σ_{i∈Γ} <dx_i, backwardDenseFrom(s)_i> (exactly; with "
+     "transcendental ops, as intersecting narrow enclosures)",
      &checkAdjoint},
-    {"all-vs-from", "exact",
-     "backwardDenseAll(o, s) = backwardDenseFrom(one-hot(o, s)) exactly; the gradient at o is s; "
-     "non-ancestors of o get zero",
+    {"all-vs-from", "exact, interval",
+     "backwardDenseAll(o, s) = backwardDenseFrom(one-hot(o, s)) (exactly; with transcendental "
+     "ops, as intersecting narrow enclosures); the gradient at o is s; non-ancestors of o get zero",
      &checkAllVsFrom},
-    {"bad-input", "exact, double",
-     "wrong input counts and shapes, wrong seed counts and shapes, out-of-range output ids and "
-     "malformed nodes give their documented errors (and the spec's), never a crash",
+    {"bad-input", "exact, interval, double",
+     "wrong input counts and shapes, wrong seed counts and shapes, out-of-range output ids, "
+     "malformed nodes (bad eps, mismatched layerNorm operands) and transcendental ops at the "
+     "exact scalar give their documented errors (and the spec's), never a crash",
      &checkBadInput},
     {"determinism", "double, float",
      "compile and both sweeps give bit-identical results across repeated runs and across "
@@ -47,6 +56,8 @@ constexpr std::array<Property, 10> kProperties{{
      &checkFloatLocal},
 }};
 
+}  // namespace
+
 std::string_view statusName(Outcome::Status s) {
   switch (s) {
     case Outcome::Status::Pass:
@@ -55,11 +66,19 @@ std::string_view statusName(Outcome::Status s) {
       return "FAIL";
     case Outcome::Status::Discard:
       return "discard";
+    case Outcome::Status::Inconclusive:
+      return "inconclusive";
   }
   return "?";
 }
 
-}  // namespace
+double maxInconclusiveShare() { return oracle::kMaxInconclusiveShare; }
+
+bool inconclusiveShareExceeded(uint64_t inconclusive, uint64_t applicable) {
+  // inconclusive / applicable > share, without dividing by zero.
+  return static_cast<double>(inconclusive) >
+         oracle::kMaxInconclusiveShare * static_cast<double>(applicable);
+}
 
 std::span<const Property> properties() { return kProperties; }
 

@@ -103,36 +103,83 @@ std::optional<Outcome> checkedOutIdContract(const Graph& g) {
                   "checkedOutId of a graph without nodes is not the NoOutput error");
 }
 
+// The layout at the reference scalar: Rational, or Interval when the graph holds a transcendental
+// op. `settled` is the forward's own outcome (discard, inconclusive) when it decided one; the
+// reference's error, when both sides failed, is what the float compiles must agree with.
+struct ReferenceLayout {
+  std::optional<Outcome> failed;   // a failure (or disagreement) to return at once
+  std::optional<Outcome> settled;  // the forward's outcome when it was not a plain pass
+  std::optional<Error> specError;
+};
+
+template <class Forward, class T>
+ReferenceLayout referenceLayout(const Case& c, const Forward& fw, std::span<const Tensor<T>> inputs,
+                                std::string_view scalar) {
+  ReferenceLayout out;
+  out.specError = fw.specError;
+  if (fw.settled && fw.settled->status == Outcome::Status::Fail) {
+    out.failed = fw.settled;
+    return out;
+  }
+  out.settled = fw.settled;
+  if (fw.engine) {
+    if (auto m = contextLayout<T>(c.graph, fw.engine->values(), inputs, scalar)) {
+      out.failed = failWith(*m, "the " + std::string(scalar) + " value context is not Γ ++ ss");
+    }
+  }
+  return out;
+}
+
+ReferenceLayout referenceLayout(const Case& c, OnBothFail policy) {
+  if (hasTranscendental(c.graph)) {
+    const IntervalForward fw = runIntervalForward(c, policy);
+    return referenceLayout<IntervalForward, Interval>(c, fw, fw.inputs, "interval");
+  }
+  return referenceLayout<ExactForward, Rational>(c, runExactForward(c, policy), c.inputs, "exact");
+}
+
+template <class T>
+std::optional<Outcome> tapeSizeOf(const std::optional<Compiled<T>>& compiled, const Graph& g,
+                                  std::string_view scalar) {
+  if (!compiled) return std::nullopt;
+  return tapeSize(*compiled, g, scalar);
+}
+
 }  // namespace
 
 Outcome checkLayout(const Case& c) {
-  ExactForward fw = runExactForward(c, OnBothFail::Discard);
-  if (fw.settled && !fw.settled->passed()) return *fw.settled;
-  if (fw.engine) {
-    if (auto m = contextLayout<Rational>(c.graph, fw.engine->values(), c.inputs, "exact")) {
-      return failWith(*m, "the exact value context is not Γ ++ ss");
-    }
-  }
-  if (auto o = floatLayout<double>(c, fw.specError)) return *o;
-  if (auto o = floatLayout<float>(c, fw.specError)) return *o;
-  return fw.settled ? *fw.settled : Outcome::pass();
+  ReferenceLayout ref = referenceLayout(c, OnBothFail::Discard);
+  if (ref.failed) return *ref.failed;
+  if (auto o = floatLayout<double>(c, ref.specError)) return *o;
+  if (auto o = floatLayout<float>(c, ref.specError)) return *o;
+  return ref.settled ? *ref.settled : Outcome::pass();
 }
 
 Outcome checkOutId(const Case& c) {
-  ExactForward fw = runExactForward(c, OnBothFail::Pass);
-  if (fw.settled && !fw.settled->passed()) return *fw.settled;
-  if (fw.engine) {
-    if (auto o = tapeSize(*fw.engine, c.graph, "exact")) return *o;
+  std::optional<Error> specError;
+  std::optional<Outcome> settled;
+  if (hasTranscendental(c.graph)) {
+    IntervalForward fw = runIntervalForward(c, OnBothFail::Pass);
+    if (fw.settled && fw.settled->status == Outcome::Status::Fail) return *fw.settled;
+    if (auto o = tapeSizeOf(fw.engine, c.graph, "interval")) return *o;
+    specError = fw.specError;
+    settled = fw.settled;
+  } else {
+    ExactForward fw = runExactForward(c, OnBothFail::Pass);
+    if (fw.settled && !fw.settled->passed()) return *fw.settled;
+    if (auto o = tapeSizeOf(fw.engine, c.graph, "exact")) return *o;
+    specError = fw.specError;
   }
   Result<Compiled<double>> d = compile<double>(c.graph, rounded<double>(c.inputs));
   if (d.ok()) {
     if (auto o = tapeSize(d.value(), c.graph, "double")) return *o;
-  } else if (auto o = disagreement(&d.error(), fw.specError ? &*fw.specError : nullptr,
-                                   "compile<double>")) {
+  } else if (auto o =
+                 disagreement(&d.error(), specError ? &*specError : nullptr, "compile<double>")) {
     return *o;
   }
   if (auto o = checkedOutIdContract(c.graph)) return *o;
-  return Outcome::pass();
+  // An inconclusive interval forward leaves the tape unchecked at Interval: say so.
+  return settled && settled->status == Outcome::Status::Inconclusive ? *settled : Outcome::pass();
 }
 
 }  // namespace verigrad::props::detail

@@ -27,6 +27,140 @@ ExactForward runExactForward(const Case& c, OnBothFail policy) {
   return out;
 }
 
+bool hasTranscendental(const Graph& g) { return firstTranscendental(g) >= 0; }
+
+int64_t firstTranscendental(const Graph& g) {
+  for (size_t k = 0; k < g.numNodes(); ++k) {
+    if (isTranscendental(g.node(k).op)) return static_cast<int64_t>(g.numInputs() + k);
+  }
+  return -1;
+}
+
+IntervalForward runIntervalForward(const Case& c, OnBothFail policy) {
+  IntervalForward out;
+  out.inputs = enclosures(c.inputs);
+  Result<Compiled<Interval>> engine = compile<Interval>(c.graph, out.inputs);
+  Result<IntervalValues> spec = spec::evaluate<Interval>(c.graph, toValues(out.inputs));
+  if (std::optional<Outcome> d =
+          intervalDisagreement(engine, spec, "compile<Interval> vs spec::evaluate<Interval>")) {
+    out.settled = std::move(d);
+    return out;
+  }
+  if (!engine.ok()) {
+    out.specError = spec.error();
+    out.settled = policy == OnBothFail::Pass
+                      ? Outcome::pass()
+                      : Outcome::discard("engine and spec both fail: " + describe(spec.error()));
+    return out;
+  }
+  out.engine.emplace(std::move(engine).value());
+  out.spec = std::move(spec).value();
+  return out;
+}
+
+std::optional<Error> referenceError(const Case& c) {
+  if (hasTranscendental(c.graph)) {
+    Result<IntervalValues> r = spec::evaluate<Interval>(c.graph, toValues(enclosures(c.inputs)));
+    if (!r.ok()) return r.error();
+    return std::nullopt;
+  }
+  Result<SpecValues> r = spec::evaluate<Rational>(c.graph, toValues(c.inputs));
+  if (!r.ok()) return r.error();
+  return std::nullopt;
+}
+
+void IntervalTally::add(oracle::IntervalComparison c) {
+  elements_ += c.elements;
+  inconclusive_ += c.inconclusive;
+  if (c.mismatch && !mismatch_) mismatch_ = std::move(c.mismatch);
+  if (c.firstInconclusive && !firstInconclusive_)
+    firstInconclusive_ = std::move(c.firstInconclusive);
+}
+
+std::optional<Outcome> IntervalTally::failure(std::string_view message) const {
+  if (!mismatch_) return std::nullopt;
+  return failWith(*mismatch_, std::string(message));
+}
+
+Outcome IntervalTally::outcome(std::string_view failMessage, std::string_view what) const {
+  if (std::optional<Outcome> f = failure(failMessage)) return *f;
+  if (inconclusive_ == 0) return Outcome::pass();
+  return Outcome::inconclusive(std::to_string(inconclusive_) + " of " + std::to_string(elements_) +
+                                   " " + std::string(what) +
+                                   " undecided (enclosures intersect but are not narrow)",
+                               firstInconclusive_);
+}
+
+std::optional<Outcome> intervalDisagreement(const Error* engine, const Error* spec,
+                                            std::string_view step) {
+  oracle::IntervalComparison cmp = oracle::compareIntervalOutcomes(engine, spec);
+  if (cmp.mismatch) {
+    oracle::Mismatch m = std::move(*cmp.mismatch);
+    m.detail = std::string(step) + ": " + m.detail;
+    return failWith(std::move(m), "error agreement fails in " + std::string(step));
+  }
+  if (cmp.inconclusive > 0) {
+    std::optional<oracle::Mismatch> m = std::move(cmp.firstInconclusive);
+    if (m) m->detail = std::string(step) + ": " + m->detail;
+    return Outcome::inconclusive("a domain error on one side only in " + std::string(step) +
+                                     " (an enclosure reaching the domain's edge cannot decide it)",
+                                 std::move(m));
+  }
+  return std::nullopt;
+}
+
+std::vector<Tensor<Interval>> enclosures(std::span<const Tensor<Rational>> tensors) {
+  return oracle::toIntervalTensors(tensors);
+}
+
+std::vector<Tensor<Interval>> toTensors(std::span<const spec::Value<Interval>> values) {
+  std::vector<Tensor<Interval>> out;
+  out.reserve(values.size());
+  for (const spec::Value<Interval>& v : values) {
+    out.push_back(Tensor<Interval>::make(v.shape, v.data).value());
+  }
+  return out;
+}
+
+IntervalValues toValues(std::span<const Tensor<Interval>> tensors) {
+  return oracle::toSpecValues(tensors);
+}
+
+IntervalValues toValues(const Context<Interval>& ctx) { return oracle::toSpecValues(ctx); }
+
+Rational innerProduct(const SpecValues& xs, std::span<const Tensor<Rational>> ys, size_t count) {
+  Rational sum;
+  for (size_t j = 0; j < count; ++j) {
+    for (int64_t k = 0; k < ys[j].numel(); ++k) {
+      sum += xs[j].data[static_cast<size_t>(k)] * ys[j][k];
+    }
+  }
+  return sum;
+}
+
+Interval innerProduct(const IntervalValues& xs, std::span<const Tensor<Interval>> ys,
+                      size_t count) {
+  Interval sum;
+  for (size_t j = 0; j < count; ++j) {
+    for (int64_t k = 0; k < ys[j].numel(); ++k) {
+      sum += xs[j].data[static_cast<size_t>(k)] * ys[j][k];
+    }
+  }
+  return sum;
+}
+
+std::vector<Tensor<Rational>> combination(const Rational& a, std::span<const Tensor<Rational>> s1,
+                                          const Rational& b, std::span<const Tensor<Rational>> s2) {
+  std::vector<Tensor<Rational>> out;
+  out.reserve(s1.size());
+  for (size_t j = 0; j < s1.size(); ++j) {
+    Tensor<Rational> t(s1[j].shape());
+    for (int64_t k = 0; k < t.numel(); ++k) t[k] = a * s1[j][k] + b * s2[j][k];
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 std::optional<Outcome> disagreement(const Error* engine, const Error* spec, std::string_view step) {
   std::optional<oracle::Mismatch> m = oracle::compareOutcomes(engine, spec);
   if (!m) return std::nullopt;
@@ -98,6 +232,13 @@ std::string elementText(double x) {
   std::snprintf(buf, sizeof buf, "%.17g (%a)", x, x);
   return buf;
 }
+
+bool identical(const Interval& a, const Interval& b) {
+  return a.precision() == b.precision() && mpfr_equal_p(&a.raw()->left, &b.raw()->left) != 0 &&
+         mpfr_equal_p(&a.raw()->right, &b.raw()->right) != 0;
+}
+
+std::string elementText(const Interval& x) { return x.str(); }
 
 std::string elementText(float x) {
   char buf[64];

@@ -1,6 +1,7 @@
 // Tests of the `verigrad` command run as a user runs it: exit statuses, help on every subcommand,
-// byte-identical check output for one seed with --no-timing, replay of a corpus file, exact
-// fractions from `run`, and the highlighted node in `dot`.
+// byte-identical check output for one seed with --no-timing, replay of a corpus file and of
+// transcendental cases (at Interval, possibly inconclusive), exact fractions from `run`, and the
+// highlighted node in `dot`.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -57,6 +58,32 @@ class CommandTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// exp, log, softmax and layerNorm beside rational ops: no exact scalar computes it.
+constexpr const char* kTranscendental =
+    "input %0 : [2,2]\n"
+    "input %1 : [2]\n"
+    "%2 = exp(%0) : [2,2]\n"
+    "%3 = log(%2) : [2,2]\n"
+    "%4 = softmax(%3) : [2,2]\n"
+    "%5 = layerNorm(%0, %1, %1) {eps = 1/1000000} : [2,2]\n"
+    "%6 = mul(%4, %5) : [2,2]\n"
+    "%7 = sum(%6) : []\n"
+    "value %0 = [1/2, -1, 0, 1/3]\n"
+    "value %1 = [1, -1/2]\n"
+    "seed %7 = [1]\n"
+    "tangent %0 = [1, 0, -1, 2]\n";
+
+// sqrt(sqrt(exp(x) - exp(x))): the kink at 0 cannot be decided from enclosures.
+constexpr const char* kUndecidable =
+    "input %0 : [1]\n"
+    "%1 = exp(%0) : [1]\n"
+    "%2 = exp(%0) : [1]\n"
+    "%3 = sub(%1, %2) : [1]\n"
+    "%4 = sqrt(%3) : [1]\n"
+    "%5 = sqrt(%4) : [1]\n"
+    "value %0 = [1/2]\n"
+    "seed %5 = [1]\n";
+
 constexpr const char* kSquareSum =
     "input %0 : [2]\n"
     "%1 = square(%0) : [2]\n"
@@ -107,6 +134,9 @@ TEST_F(CommandTest, SameSeedGivesAByteIdenticalTableWithoutTiming) {
   EXPECT_EQ(first.output, second.output);
   EXPECT_NE(first.output.find("seed: 20240611"), std::string::npos) << first.output;
   EXPECT_NE(first.output.find("float-local"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("inconclusive"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("exact, interval"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("layerNorm"), std::string::npos) << first.output;  // op counts
   EXPECT_EQ(first.output.find("time"), std::string::npos) << first.output;
   EXPECT_NE(first.output.find("not checked"), std::string::npos)  // not a full default run
       << first.output;
@@ -127,6 +157,9 @@ TEST_F(CommandTest, CheckJsonNamesEveryProperty) {
   EXPECT_NE(r.output.find("\"property\": \"forward-spec\""), std::string::npos);
   EXPECT_NE(r.output.find("\"property\": \"backward-spec\""), std::string::npos);
   EXPECT_NE(r.output.find("\"passed\": true"), std::string::npos);
+  EXPECT_NE(r.output.find("\"inconclusive\": "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"inconclusive_share\": "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"softmax\": "), std::string::npos) << r.output;  // op counts
 }
 
 TEST_F(CommandTest, ReplayOfACorpusFilePasses) {
@@ -134,6 +167,25 @@ TEST_F(CommandTest, ReplayOfACorpusFilePasses) {
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("replay: pass"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("forward-spec"), std::string::npos) << r.output;
+}
+
+TEST_F(CommandTest, ReplayOfATranscendentalCasePassesAtInterval) {
+  CommandResult r = runVerigrad("replay '" + writeFile("mixed.case", kTranscendental) + "'");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("replay: pass"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("inconclusive"), std::string::npos) << r.output;
+}
+
+TEST_F(CommandTest, ReplayOfAnUndecidableCaseIsInconclusiveNotAFailure) {
+  const std::string file = writeFile("undecidable.case", kUndecidable);
+  CommandResult r = runVerigrad("replay '" + file + "' --property forward-spec");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("forward-spec  exact, interval  inconclusive"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("replay: pass"), std::string::npos) << r.output;
+  CommandResult json = runVerigrad("replay '" + file + "' --property forward-spec --json");
+  EXPECT_EQ(json.status, 0) << json.output;
+  EXPECT_NE(json.output.find("\"result\": \"inconclusive\""), std::string::npos) << json.output;
 }
 
 TEST_F(CommandTest, ReplayReportsAnUnreadableCase) {
