@@ -760,3 +760,49 @@ TEST(ShapeRules, WrongRecipesAreCaught) {
 
 }  // namespace
 }  // namespace verigrad::rules
+
+namespace verigrad::rules {
+namespace {
+
+// The builder's fast path (hasSameShapeRule) answers exactly what the interpreter answers: same
+// shape or same error message, for every op whose row it claims, over operand shapes that are
+// equal, unequal, and of the wrong count.
+TEST(ShapeRules, SameShapeFastPathAgreesWithTheInterpreter) {
+  const std::vector<Shape> shapes = {Shape{},     Shape{0},    Shape{2},      Shape{3},
+                                     Shape{2, 3}, Shape{3, 2}, Shape{1, 2, 3}};
+  int claimed = 0, compared = 0;
+  for (Op op : allOps()) {
+    const ShapeRule& rule = shapeRule(op);
+    EXPECT_EQ(hasSameShapeRule(op), isSameShapeRule(rule)) << opName(op);
+    if (!hasSameShapeRule(op)) continue;
+    ++claimed;
+    const std::vector<int64_t> ints(static_cast<size_t>(std::max(opInfo(op).numInts, 0)), 0);
+    for (size_t count = 1; count <= 3; ++count) {
+      for (const Shape& a : shapes) {
+        for (const Shape& b : shapes) {
+          std::vector<Shape> operands(count, a);
+          if (count > 1) operands.back() = b;
+          const std::vector<ValueId> ids = {1, 2, 3};
+          const RuleArgs args{operands, ints, static_cast<size_t>(std::max(opInfo(op).numLits, 0)),
+                              nullptr};
+          const std::span<const ValueId> idSpan(ids.data(), count);
+          Result<Shape> fast = inferShape(op, args, "n", idSpan);
+          Result<Shape> slow = inferShapeWith(rule, opInfo(op).attrs, args, "n", idSpan);
+          ASSERT_EQ(fast.ok(), slow.ok()) << opName(op) << " with " << count << " operands";
+          if (fast.ok()) {
+            EXPECT_EQ(fast.value(), slow.value()) << opName(op);
+          } else {
+            EXPECT_EQ(fast.error().message, slow.error().message) << opName(op);
+          }
+          ++compared;
+        }
+      }
+    }
+  }
+  // add, sub, mul, div, max, min (binary) and the unary elementwise and activation rows.
+  EXPECT_GE(claimed, 20);
+  std::printf("fast path claimed by %d ops, %d cases compared\n", claimed, compared);
+}
+
+}  // namespace
+}  // namespace verigrad::rules

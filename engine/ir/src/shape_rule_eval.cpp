@@ -728,9 +728,9 @@ bool hasSameShapeRule(Op op) {
 Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,
                          std::span<const ValueId> operandIds) {
   // The fast path decides only what the interpreter would: equal operand shapes under an
-  // `x[*s] ... -> [*s]` row are accepted with that shape. Everything else (and every error
-  // message) comes from the interpreter.
-  if (hasSameShapeRule(op) && !args.operands.empty()) {
+  // `x[*s] ... -> [*s]` row (with the row's operand count) are accepted with that shape.
+  // Everything else (and every error message) comes from the interpreter.
+  if (hasSameShapeRule(op) && args.operands.size() == shapeRule(op).operands.size()) {
     bool equal = true;
     for (const Shape& s : args.operands) equal = equal && s == args.operands[0];
     if (equal) return args.operands[0];
