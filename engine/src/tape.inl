@@ -136,15 +136,14 @@ void copySeeds(Context<T>& grads, std::span<const Tensor<T>> seeds) {
 
 // backwardDenseAll into `grads` (laid out for s.graph), after the caller's checks of outId and the
 // seed's shape. `reached` and `scratch` are working buffers, reused across calls by a Plan. With
-// freshGrads the context is known to be all zeros; otherwise it is zeroed first, so a reused
-// context computes exactly what a fresh one would.
+// freshGrads the context is known to be all zeros. Otherwise only the slots the sweep never
+// reaches are zeroed, after it (TorchLean's final zero-fill): a reached slot's first contribution
+// is stored, not added, so its old contents never matter, and a reused context computes exactly
+// what a fresh one would.
 template <class T>
 void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>& reached,
               std::vector<T>& scratch, size_t outId, const T* seed, bool freshGrads) {
   const Graph& g = s.graph;
-  if (!freshGrads) {
-    for (T& x : grads.arena()) x = T();
-  }
   reached.assign(g.numValues(), 0);
   reached[outId] = 1;
   T* dst = grads.mutableData(outId);
@@ -159,6 +158,14 @@ void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>
         s, grads, static_cast<ValueId>(id), scratch,
         [&](ValueId p) { return reached[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
         [&](ValueId p) { reached[p] = 1; });
+  }
+  if (!freshGrads) {
+    for (size_t id = 0; id < g.numValues(); ++id) {
+      if (reached[id]) continue;
+      T* slot = grads.mutableData(id);
+      const int64_t numel = g.shapeOf(static_cast<ValueId>(id)).numel();
+      for (int64_t e = 0; e < numel; ++e) slot[e] = T();
+    }
   }
 }
 

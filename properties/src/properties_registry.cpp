@@ -10,7 +10,7 @@ namespace {
 
 using namespace detail;
 
-constexpr std::array<Property, 10> kProperties{{
+constexpr std::array<Property, 11> kProperties{{
     {"layout", "exact, interval, double, float",
      "the value context has |Γ|+|ss| values, value i has shape (Γ ++ ss)[i], and the inputs "
      "pass through unchanged",
@@ -54,6 +54,10 @@ constexpr std::array<Property, 10> kProperties{{
      "every forward value and every gradient of both sweeps lies within the local rounding "
      "bound of its op evaluated exactly at the engine's own operands",
      &checkFloatLocal},
+    {"plan-reuse", "double, float",
+     "a Plan made once and rerun (inputs A with a full seed context, inputs B with a one-hot "
+     "seed, A again) gives values and gradients bit-identical to a fresh compile each time",
+     &checkPlanReuse},
 }};
 
 }  // namespace

@@ -16,6 +16,7 @@ Outcome checkAllVsFrom(const Case& c);     // all-vs-from    (exact, interval)
 Outcome checkBadInput(const Case& c);      // bad-input      (exact, interval, double)
 Outcome checkDeterminism(const Case& c);   // determinism    (double, float)
 Outcome checkFloatLocal(const Case& c);    // float-local    (double, float)
+Outcome checkPlanReuse(const Case& c);     // plan-reuse     (double, float)
 
 // The interval halves of the value properties (properties_interval.cpp), for graphs with a
 // transcendental op; the check functions above dispatch to them.

@@ -228,8 +228,21 @@ Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<co
   return r.value();
 }
 
+void GraphBuilder::reserve(size_t nodes, size_t parents) {
+  if (parents == 0) parents = 2 * nodes;
+  body_->nodes.reserve(body_->nodes.size() + nodes);
+  body_->parentPool.reserve(body_->parentPool.size() + parents);
+  body_->valueOffsets.reserve(body_->valueOffsets.size() + nodes);
+}
+
 Result<Graph> GraphBuilder::finish() {
   if (error_) return *error_;
+  // The graph is immutable from here: give back the pools' growth slack (up to half of each).
+  body_->nodes.shrink_to_fit();
+  body_->parentPool.shrink_to_fit();
+  body_->intPool.shrink_to_fit();
+  body_->literalPool.shrink_to_fit();
+  body_->valueOffsets.shrink_to_fit();
   Graph g(std::move(body_));
   body_ = std::make_shared<detail::GraphBody>();
   body_->valueOffsets.push_back(0);

@@ -94,6 +94,10 @@ class GraphBuilder {
   Var logSoftmax(Var x);  // along the last axis; a scalar gives 0
   Var layerNorm(Var x, Var gamma, Var beta, const ExactLiteral& eps = defaultEpsilon());
 
+  // Capacity for `nodes` more nodes with `parents` operand slots in all (default: 2 per node), so
+  // a builder whose size is known up front never regrows its pools. Optional: only speed changes.
+  void reserve(size_t nodes, size_t parents = 0);
+
   // The first error so far, if any.
   const Error* error() const { return error_ ? &*error_ : nullptr; }
   size_t numValues() const { return body_->inputs.size() + body_->nodes.size(); }
