@@ -14,20 +14,6 @@ std::optional<Outcome> sweepFailed(const Error& e, std::string_view sweep) {
       std::string(sweep) + " fails on valid seeds");
 }
 
-// Gradients the graph's edges cannot reach: o itself, then the parents of reached nodes through
-// gradient-carrying edges (not detach, not const).
-std::vector<bool> reachedFrom(const Graph& g, size_t o) {
-  std::vector<bool> reached(g.numValues(), false);
-  reached[o] = true;
-  for (size_t id = o + 1; id-- > g.numInputs();) {
-    if (!reached[id]) continue;
-    const Node& n = g.producer(static_cast<ValueId>(id));
-    if (!opInfo(n.op).hasGradientEdges) continue;
-    for (ValueId p : g.parents(n)) reached[p] = true;
-  }
-  return reached;
-}
-
 }  // namespace
 
 Outcome checkForwardSpec(const Case& c) {

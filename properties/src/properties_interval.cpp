@@ -20,19 +20,6 @@ std::optional<Outcome> intervalSweepFailed(const Error& e, std::string_view swee
       std::string(sweep) + " fails on valid seeds");
 }
 
-// Gradients the graph's edges cannot reach from o (as in properties_exact.cpp).
-std::vector<bool> reachedFrom(const Graph& g, size_t o) {
-  std::vector<bool> reached(g.numValues(), false);
-  reached[o] = true;
-  for (size_t id = o + 1; id-- > g.numInputs();) {
-    if (!reached[id]) continue;
-    const Node& n = g.producer(static_cast<ValueId>(id));
-    if (!opInfo(n.op).hasGradientEdges) continue;
-    for (ValueId p : g.parents(n)) reached[p] = true;
-  }
-  return reached;
-}
-
 }  // namespace
 
 Outcome intervalForwardSpec(const Case& c) {

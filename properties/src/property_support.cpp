@@ -251,4 +251,16 @@ template Tensor<float> rounded<float>(const Tensor<Rational>&);
 template std::vector<Tensor<double>> rounded<double>(std::span<const Tensor<Rational>>);
 template std::vector<Tensor<float>> rounded<float>(std::span<const Tensor<Rational>>);
 
+std::vector<bool> reachedFrom(const Graph& g, size_t o) {
+  std::vector<bool> reached(g.numValues(), false);
+  reached[o] = true;
+  for (size_t id = o + 1; id-- > g.numInputs();) {
+    if (!reached[id]) continue;
+    const Node& n = g.producer(static_cast<ValueId>(id));
+    if (!opInfo(n.op).hasGradientEdges) continue;
+    for (ValueId p : g.parents(n)) reached[p] = true;
+  }
+  return reached;
+}
+
 }  // namespace verigrad::props::detail

@@ -125,6 +125,10 @@ std::string_view scalarName();
 
 std::string describe(const Error& e);
 
+// The values whose gradients backwardDenseAll(o, ·) can reach: o itself, then the parents of
+// reached nodes through gradient-carrying edges (not detach, not const).
+std::vector<bool> reachedFrom(const Graph& g, size_t o);
+
 // Element identity: exact equality for rationals, bit equality for floats (signed zeros and NaN
 // payloads count), and a printable form of either.
 template <class T>
