@@ -25,6 +25,7 @@ RC_GTEST_PROP(Properties, all_vs_from, ()) { check("all-vs-from"); }
 RC_GTEST_PROP(Properties, bad_input, ()) { check("bad-input"); }
 RC_GTEST_PROP(Properties, determinism, ()) { check("determinism"); }
 RC_GTEST_PROP(Properties, float_local, ()) { check("float-local"); }
+RC_GTEST_PROP(Properties, plan_reuse, ()) { check("plan-reuse"); }
 
 // Every property of the table has its RC_GTEST_PROP above, under the id the CLI uses.
 TEST(PropertyTable, EveryPropertyHasItsGoogleTest) {
@@ -43,7 +44,7 @@ TEST(PropertyTable, EveryPropertyHasItsGoogleTest) {
   }
 }
 
-TEST(PropertyTable, TheTenIdsInOrder) {
+TEST(PropertyTable, TheElevenIdsInOrder) {
   std::vector<std::string> ids;
   for (const Property& p : properties()) {
     ids.emplace_back(p.id);
@@ -53,7 +54,7 @@ TEST(PropertyTable, TheTenIdsInOrder) {
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"layout", "out-id", "forward-spec", "backward-spec",
                                            "vjp-linearity", "adjoint", "all-vs-from", "bad-input",
-                                           "determinism", "float-local"}));
+                                           "determinism", "float-local", "plan-reuse"}));
   EXPECT_EQ(findProperty("no-such-property"), nullptr);
   EXPECT_EQ(rapidcheckTestId("all-vs-from"), "Properties/all_vs_from");
 }
