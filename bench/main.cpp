@@ -56,13 +56,14 @@ int loopWorkload(const std::string& w, int64_t count) {
   } else if (w == "w3") {
     const SmallInputs in = smallInputs();
     for (int64_t i = 0; i < count; ++i) verigradSmall(20000, in);
-  } else if (w == "w2" || w == "w2fwd" || w == "w2bwd" || w == "floor") {
+  } else if (w == "w2" || w == "w2plan" || w == "w2fwd" || w == "w2bwd" || w == "floor") {
     const MlpData d = mlpData();
     VerigradMlp m(d);
     GemmFloor f(d);
     m.step();
     for (int64_t i = 0; i < count; ++i) {
       if (w == "w2") m.step();
+      if (w == "w2plan") m.planStep();
       if (w == "w2fwd") m.forward();
       if (w == "w2bwd") m.backward();
       if (w == "floor") f.run();

@@ -15,7 +15,9 @@ template <class F>
 std::optional<Outcome> differs(const Context<F>& plan, const Context<F>& fresh,
                                std::string_view what, std::string_view run) {
   const std::span<const F> a = plan.flat(), b = fresh.flat();
-  if (a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(F)) == 0) {
+  // (memcmp of an empty arena would pass null pointers: compare sizes first)
+  if (a.size() == b.size() &&
+      (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(F)) == 0)) {
     return std::nullopt;
   }
   for (size_t id = 0; id < plan.size(); ++id) {
