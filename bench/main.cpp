@@ -863,7 +863,8 @@ class Bench {
            "before building, minus the value and gradient arenas (elements × 8 bytes each), "
            "divided by the node count. The rest is node records (each with its inline Shape), "
            "parent/int/literal pools, value offsets, vector capacity slack and any other state.\n"
-        << "- **W5** exact `backward-spec` cases per second: in process, `props::genCase` at "
+        << "- **W5** `backward-spec` cases per second (the default generator: about half the cases "
+           "exact, half at the interval scalar): in process, `props::genCase` at "
            "RapidCheck sizes spread over 0..100 with the property timed apart; and the wall time "
            "of `verigrad check --property backward-spec --cases N --seed 1`.\n";
     if (!memory_.empty()) {

@@ -1,7 +1,8 @@
-// W5: how many exact `backward-spec` cases the harness checks per second. In process: cases from
-// props::genCase (default GenConfig) at RapidCheck sizes spread evenly over 0..100, as a
-// `verigrad check` run of that many cases draws them; generation and the property are timed
-// apart. Then the command itself, `verigrad check --property backward-spec --cases N`, wall time.
+// W5: how many `backward-spec` cases (about half exact, half interval) the harness checks per
+// second. In process: cases from props::genCase (default GenConfig) at RapidCheck sizes spread
+// evenly over 0..100, as a `verigrad check` run of that many cases draws them; generation and the
+// property are timed apart. Then the command itself, `verigrad check --property backward-spec
+// --cases N`, wall time.
 #include <chrono>
 #include <cstdlib>
 #include <string>
