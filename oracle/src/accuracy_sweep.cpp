@@ -137,42 +137,18 @@ Result<SweepCase> makeCase(Op op, Stream& s) {
 
   GraphBuilder b(gamma);
   const ExactLiteral eps = ExactLiteral::fromDouble(kEps).value();
-  Var n;
-  switch (op) {
-    case Op::Sqrt:
-      n = b.sqrt(b.arg(0));
-      break;
-    case Op::Sigmoid:
-      n = b.sigmoid(b.arg(0));
-      break;
-    case Op::Tanh:
-      n = b.tanh(b.arg(0));
-      break;
-    case Op::Softplus:
-      n = b.softplus(b.arg(0));
-      break;
-    case Op::Exp:
-      n = b.exp(b.arg(0));
-      break;
-    case Op::Log:
-      n = b.log(b.arg(0));
-      break;
-    case Op::SafeLog:
-      n = b.safeLog(b.arg(0), eps);
-      break;
-    case Op::Softmax:
-      n = b.softmax(b.arg(0));
-      break;
-    case Op::LogSoftmax:
-      n = b.logSoftmax(b.arg(0));
-      break;
-    case Op::LayerNorm:
-      n = b.layerNorm(b.arg(0), b.arg(1), b.arg(2), eps);
-      break;
-    default:
-      return Error::make(ErrorCode::InvalidArgument,
-                         "accuracy sweep: no generator for op '" + std::string(opName(op)) + "'");
+  if (!isTranscendental(op)) {
+    return Error::make(ErrorCode::InvalidArgument,
+                       "accuracy sweep: no generator for op '" + std::string(opName(op)) + "'");
   }
+  // The op on the first inputs (x; layerNorm also gamma, beta), through the builder's generic
+  // entry point; safeLog and layerNorm take eps.
+  const ValueId operands[3] = {0, 1, 2};
+  const OpInfo& info = opInfo(op);
+  Result<Var> node = b.addNode(op, std::span<const ValueId>(operands, info.arity), {},
+                               std::span<const ExactLiteral>(&eps, info.numLits == 1 ? 1 : 0));
+  if (!node.ok()) return node.error();
+  const Var n = node.value();
   b.sum(b.mul(n, b.arg(static_cast<int>(gamma.size()) - 1)));
   Result<Graph> g = b.finish();
   if (!g.ok()) return g.error();

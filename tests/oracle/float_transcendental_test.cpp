@@ -96,39 +96,11 @@ Batch MakeBatch(Op op) {
   gamma.push_back(xs);
   GraphBuilder b(gamma);
   const ExactLiteral eps = L("1/1000000");
-  Var n;
-  switch (op) {
-    case Op::Sqrt:
-      n = b.sqrt(b.arg(0));
-      break;
-    case Op::Sigmoid:
-      n = b.sigmoid(b.arg(0));
-      break;
-    case Op::Tanh:
-      n = b.tanh(b.arg(0));
-      break;
-    case Op::Softplus:
-      n = b.softplus(b.arg(0));
-      break;
-    case Op::Exp:
-      n = b.exp(b.arg(0));
-      break;
-    case Op::Log:
-      n = b.log(b.arg(0));
-      break;
-    case Op::SafeLog:
-      n = b.safeLog(b.arg(0), eps);
-      break;
-    case Op::Softmax:
-      n = b.softmax(b.arg(0));
-      break;
-    case Op::LogSoftmax:
-      n = b.logSoftmax(b.arg(0));
-      break;
-    default:
-      n = b.layerNorm(b.arg(0), b.arg(1), b.arg(2), eps);
-      break;
-  }
+  // The op on x (layerNorm also gamma, beta), through the builder's generic entry point.
+  const ValueId operands[3] = {0, 1, 2};
+  const OpInfo& info = opInfo(op);
+  const Var n = Unwrap(b.addNode(op, std::span<const ValueId>(operands, info.arity), {},
+                                 std::span<const ExactLiteral>(&eps, info.numLits == 1 ? 1 : 0)));
   b.sum(b.mul(n, b.arg(static_cast<int>(gamma.size()) - 1)));
   return {Unwrap(b.finish()), gamma};
 }
