@@ -164,8 +164,26 @@ inline BroadcastMap broadcastMap(const Shape& src, const Shape& target) {
   return m;
 }
 
+// True when the broadcast only prepends axes (the source shape is the target's suffix, e.g. a
+// bias [n] to [batch, n]): the target is then whole copies of the source, row after row.
+inline bool onlyPrependsAxes(const Shape& src, const Shape& target) {
+  const int lead = target.rank() - src.rank();
+  for (int k = 0; k < src.rank(); ++k) {
+    if (src[k] != target[lead + k]) return false;
+  }
+  return true;
+}
+
 template <class T>
 void broadcastForward(const TensorView<T>& x, const Shape& target, T* out) {
+  if (onlyPrependsAxes(x.shape, target)) {  // the common bias case: row copies, same values
+    const int64_t inner = x.shape.numel();
+    const int64_t total = target.numel();
+    for (int64_t base = 0; inner > 0 && base < total; base += inner) {
+      for (int64_t i = 0; i < inner; ++i) out[base + i] = x.data[i];
+    }
+    return;
+  }
   const BroadcastMap m = broadcastMap(x.shape, target);
   forEachIndex(m.rank, m.extents, m.targetStrides, m.srcStrides,
                [&](int64_t o, int64_t s) { out[o] = x.data[s]; });
@@ -179,6 +197,17 @@ void broadcastForward(const TensorView<T>& x, const Shape& target, T* out) {
 // gives the empty sum 0.
 template <class T>
 void broadcastVjp(const Shape& srcShape, const Shape& target, const T* g, T* dst, Accum mode) {
+  if (mode == Accum::Assign && onlyPrependsAxes(srcShape, target)) {
+    // Row by row into dst: each dst[s] is 0 + δ[s] + δ[inner + s] + ..., the same fold from 0 in
+    // δ's row-major order as below, so the same bits; Assign lets dst hold the running sums.
+    const int64_t inner = srcShape.numel();
+    const int64_t total = target.numel();
+    for (int64_t i = 0; i < inner; ++i) dst[i] = T(0);
+    for (int64_t base = 0; inner > 0 && base < total; base += inner) {
+      for (int64_t i = 0; i < inner; ++i) dst[i] += g[base + i];
+    }
+    return;
+  }
   const BroadcastMap m = broadcastMap(srcShape, target);
   int nKept = 0, nReduced = 0;
   int64_t keptExt[Shape::kMaxRank], keptSrc[Shape::kMaxRank], keptTgt[Shape::kMaxRank];
