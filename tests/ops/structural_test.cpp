@@ -188,6 +188,32 @@ TEST(BroadcastTo, PrependAxis) {
 }
 
 // [1] -> [4]: out = x four times; dx = δ0 + δ1 + δ2 + δ3 = 1 + 2 + 3 + 1/2 = 13/2.
+// The prepend-only fast path ([3] -> [4,3]) and the generic path ([1,3] -> [4,3], an expanded
+// axis) must sum δ in the same order: a left fold from 0 down each column. With δ columns
+// (1e8, 1, -1e8, 1) float gives ((0 + 1e8) + 1) - 1e8 + 1 = 1, where any other grouping gives 0
+// or 2; both paths must give exactly 1, and the same forward rows.
+TEST(BroadcastTo, PrependFastPathSumsInTheGenericOrder) {
+  auto gradient = [](const Shape& from) {
+    GraphBuilder b({from, Shape{4, 3}});
+    b.sum(b.mul(b.broadcastTo(b.arg(0), Shape{4, 3}), b.arg(1)));
+    const Graph g = Unwrap(b.finish());
+    const std::vector<Tensor<float>> in = {
+        Unwrap(Tensor<float>::make(from, {2.0f, -3.0f, 0.5f})),
+        Unwrap(Tensor<float>::make(Shape{4, 3}, {1e8f, 1e8f, 1e8f, 1.0f, 1.0f, 1.0f, -1e8f, -1e8f,
+                                                 -1e8f, 1.0f, 1.0f, 1.0f}))};
+    const Compiled<float> c = Unwrap(compile<float>(g, in));
+    const Context<float> d = Unwrap(c.backwardDenseAllFromOutput());
+    std::vector<float> rows(c.values()[2].data, c.values()[2].data + 12);
+    std::vector<float> dx(d[0].data, d[0].data + 3);
+    return std::make_pair(rows, dx);
+  };
+  const auto fast = gradient(Shape{3});
+  const auto generic = gradient(Shape{1, 3});
+  EXPECT_EQ(fast.first, generic.first);
+  EXPECT_EQ(fast.second, (std::vector<float>{1.0f, 1.0f, 1.0f}));
+  EXPECT_EQ(generic.second, (std::vector<float>{1.0f, 1.0f, 1.0f}));
+}
+
 TEST(BroadcastTo, ExpandOne) {
   OpCase c{{Shape{1}},
            [](GraphBuilder& b, const std::vector<Var>& v) { b.broadcastTo(v[0], Shape{4}); },
