@@ -63,32 +63,36 @@ Result<std::unique_ptr<CompiledState<T>>> prepare(const Graph& graph) {
       state->literals.push_back(std::move(converted).value());
     }
   }
-  state->values = Context<T>(graph);
+  state->values = Context<T>::uninitialized(graph);  // evaluate writes every slot
   return state;
 }
 
-// Copies checked inputs into Γ's slots and evaluates every node in id order. Each node's slot is
-// value-initialised first, as the kernels' contract says, so a reused context computes exactly
-// what a fresh one would.
+// Copies checked inputs into Γ's slots.
 template <class T>
-Status evaluate(CompiledState<T>& state, std::span<const Tensor<T>> inputs, bool freshContext) {
-  const Graph& graph = state.graph;
-  const size_t numInputs = graph.numInputs();
-  for (size_t i = 0; i < numInputs; ++i) {
+void copyInputs(CompiledState<T>& state, std::span<const Tensor<T>> inputs) {
+  for (size_t i = 0; i < state.graph.numInputs(); ++i) {
     T* dst = state.values.mutableData(i);
     const T* src = inputs[i].data();
     if constexpr (fault::kFaultLayoutSwap) src = fault::layoutSwapSource(inputs, i);
     for (int64_t e = 0; e < inputs[i].numel(); ++e) dst[e] = src[e];
   }
+}
+
+// Evaluates every node in id order from the inputs in Γ's slots. Each node's slot is
+// value-initialised first, as the kernels' contract says, so whatever the arena held before (a
+// fresh uninitialised one, or a Plan's last run) the result is the same.
+template <class T>
+Status evaluate(CompiledState<T>& state) {
+  const Graph& graph = state.graph;
+  const size_t numInputs = graph.numInputs();
+  const kernels::GraphView<T> view(state);
+  T* arena = state.values.arena().data();
   for (size_t k = 0; k < graph.numNodes(); ++k) {
     const auto id = static_cast<ValueId>(numInputs + k);
-    T* out = state.values.mutableData(id);
-    if (!freshContext) {
-      const int64_t numel = graph.shapeOf(id).numel();
-      for (int64_t e = 0; e < numel; ++e) out[e] = T();
-    }
-    kernels::NodeArgs<T> args = kernels::nodeArgs(state, id, /*withOut=*/false);
-    Status st = kernels::forwardNode(args, out);
+    T* out = arena + view.offsets[id];
+    const int64_t numel = view.nodes[k].shape.numel();
+    for (int64_t e = 0; e < numel; ++e) out[e] = T();
+    Status st = kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
     if (!st.ok()) return st.error();
   }
   return okStatus();
@@ -101,7 +105,8 @@ Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> input
   VG_TRY_STATUS(compile_steps::checkInputs(graph, inputs, "compile"));
   Result<std::unique_ptr<CompiledState<T>>> state = compile_steps::prepare<T>(graph);
   if (!state.ok()) return state.error();
-  VG_TRY_STATUS(compile_steps::evaluate(*state.value(), inputs, /*freshContext=*/true));
+  compile_steps::copyInputs(*state.value(), inputs);
+  VG_TRY_STATUS(compile_steps::evaluate(*state.value()));
   return Compiled<T>(std::shared_ptr<const CompiledState<T>>(std::move(state).value()));
 }
 

@@ -31,32 +31,70 @@ inline constexpr std::array<bool, kNumOps> kHasGradientEdges = {
 #undef VG_OP
 };
 
-// The arguments of node `id`; `withOut` also sets the node's forward value (for VJPs).
+// Raw pointers into a compiled state's graph, taken once per sweep so that assembling a node's
+// arguments is a handful of loads (the sweeps run this for every node; Graph's accessors would
+// each go through the shared body). Valid while the state is alive and unchanged.
 template <class T>
-NodeArgs<T> nodeArgs(const CompiledState<T>& s, ValueId id, bool withOut) {
-  const Graph& g = s.graph;
-  const Node& n = g.producer(id);
-  NodeArgs<T> a;
-  a.graph = &g;
-  a.id = id;
-  a.node = &n;
-  a.ints = g.ints(n);
-  a.lits = std::span<const T>(s.literals.data() + n.litBegin, n.litCount);
-  std::span<const ValueId> parents = g.parents(n);
-  for (size_t k = 0; k < parents.size(); ++k) a.in[k] = s.values[parents[k]];
-  if (withOut) a.out = s.values[id];
-  return a;
-}
+struct GraphView {
+  explicit GraphView(const CompiledState<T>& s)
+      : graph(&s.graph),
+        nodes(s.graph.nodes().data()),
+        parentPool(s.graph.parentPool().data()),
+        intPool(s.graph.intPool().data()),
+        literals(s.literals.data()),
+        offsets(s.graph.valueOffsets().data()),
+        inputs(s.graph.inputs().data()),
+        numInputs(s.graph.numInputs()) {}
+
+  const Node& producer(ValueId id) const { return nodes[id - numInputs]; }
+  ShapeRef shapeOf(ValueId id) const {
+    return id < numInputs ? ShapeRef(inputs[id]) : nodes[id - numInputs].shape;
+  }
+  const ValueId* parentsOf(const Node& n) const { return parentPool + n.parentBegin; }
+
+  // The arguments of node `id` over the value arena `values`; `withOut` also sets the node's
+  // forward value (for VJPs).
+  NodeArgs<T> args(ValueId id, const T* values, bool withOut) const {
+    const Node& n = producer(id);
+    NodeArgs<T> a;
+    a.graph = graph;
+    a.id = id;
+    a.node = &n;
+    a.ints = std::span<const int64_t>(intPool + n.intBegin, n.intCount);
+    a.lits = std::span<const T>(literals + n.litBegin, n.litCount);
+    const ValueId* parents = parentsOf(n);
+    for (size_t k = 0; k < n.numParents; ++k) {
+      a.in[k] = TensorView<T>{values + offsets[parents[k]], shapeOf(parents[k])};
+    }
+    if (withOut) a.out = TensorView<T>{values + offsets[id], n.shape};
+    return a;
+  }
+
+  const Graph* graph;
+  const Node* nodes;
+  const ValueId* parentPool;
+  const int64_t* intPool;
+  const T* literals;
+  const uint64_t* offsets;
+  const Shape* inputs;
+  size_t numInputs;
+};
 
 template <class T>
 Status forwardNode(const NodeArgs<T>& a, T* out) {
   switch (kFamilyOf[static_cast<size_t>(a.node->op)]) {
-    case OpFamily::Source: return forwardSource(a, out);
-    case OpFamily::Elementwise: return forwardElementwise(a, out);
-    case OpFamily::Reduction: return forwardReduction(a, out);
-    case OpFamily::Linalg: return forwardLinalg(a, out);
-    case OpFamily::Structural: return forwardStructural(a, out);
-    case OpFamily::Indexing: return forwardIndexing(a, out);
+    case OpFamily::Source:
+      return forwardSource(a, out);
+    case OpFamily::Elementwise:
+      return forwardElementwise(a, out);
+    case OpFamily::Reduction:
+      return forwardReduction(a, out);
+    case OpFamily::Linalg:
+      return forwardLinalg(a, out);
+    case OpFamily::Structural:
+      return forwardStructural(a, out);
+    case OpFamily::Indexing:
+      return forwardIndexing(a, out);
     case OpFamily::Activation:
     case OpFamily::Normalization:
       if constexpr (ScalarTraits<T>::transcendental) {
@@ -76,12 +114,18 @@ Status forwardNode(const NodeArgs<T>& a, T* out) {
 template <class T>
 void vjpNode(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode) {
   switch (kFamilyOf[static_cast<size_t>(a.node->op)]) {
-    case OpFamily::Source: return vjpSource(a, operand, g, dst, mode);
-    case OpFamily::Elementwise: return vjpElementwise(a, operand, g, dst, mode);
-    case OpFamily::Reduction: return vjpReduction(a, operand, g, dst, mode);
-    case OpFamily::Linalg: return vjpLinalg(a, operand, g, dst, mode);
-    case OpFamily::Structural: return vjpStructural(a, operand, g, dst, mode);
-    case OpFamily::Indexing: return vjpIndexing(a, operand, g, dst, mode);
+    case OpFamily::Source:
+      return vjpSource(a, operand, g, dst, mode);
+    case OpFamily::Elementwise:
+      return vjpElementwise(a, operand, g, dst, mode);
+    case OpFamily::Reduction:
+      return vjpReduction(a, operand, g, dst, mode);
+    case OpFamily::Linalg:
+      return vjpLinalg(a, operand, g, dst, mode);
+    case OpFamily::Structural:
+      return vjpStructural(a, operand, g, dst, mode);
+    case OpFamily::Indexing:
+      return vjpIndexing(a, operand, g, dst, mode);
     case OpFamily::Activation:
       if constexpr (ScalarTraits<T>::transcendental) return vjpActivation(a, operand, g, dst, mode);
       return;

@@ -1,6 +1,9 @@
 // Plan<T>: compile_steps (compile.inl) and the sweeps (tape.inl) run on buffers owned by the plan.
 #pragma once
 
+#include <algorithm>
+#include <string>
+
 #include "compile.inl"
 #include "tape.inl"
 #include "verigrad/plan.hpp"
@@ -13,6 +16,8 @@ Result<Plan<T>> Plan<T>::make(const Graph& graph) {
   if (!state.ok()) return state.error();
   Plan plan;
   plan.state_ = std::move(state).value();
+  // Inputs written through input() start at zero, like every slot of a fresh Context.
+  std::fill(plan.state_->values.arena().begin(), plan.state_->values.arena().end(), T());
   plan.grads_ = Context<T>(graph);
   return plan;
 }
@@ -28,9 +33,31 @@ template <class T>
 Status Plan<T>::forward(std::span<const Tensor<T>> inputs) {
   forwardDone_ = false;
   VG_TRY_STATUS(compile_steps::checkInputs(state_->graph, inputs, "plan"));
-  VG_TRY_STATUS(compile_steps::evaluate(*state_, inputs, /*freshContext=*/false));
+  compile_steps::copyInputs(*state_, inputs);
+  VG_TRY_STATUS(compile_steps::evaluate(*state_));
   forwardDone_ = true;
   return okStatus();
+}
+
+template <class T>
+Status Plan<T>::forward() {
+  forwardDone_ = false;
+  VG_TRY_STATUS(compile_steps::evaluate(*state_));
+  forwardDone_ = true;
+  return okStatus();
+}
+
+template <class T>
+Result<std::span<T>> Plan<T>::input(size_t i) {
+  const size_t numInputs = state_->graph.numInputs();
+  if (i >= numInputs) {
+    return Error::make(ErrorCode::InvalidId,
+                       "plan: input index " + std::to_string(i) +
+                           " is out of range (|Γ| = " + std::to_string(numInputs) + ")");
+  }
+  forwardDone_ = false;  // the values no longer match the inputs
+  return std::span<T>(state_->values.mutableData(i),
+                      static_cast<size_t>(state_->graph.inputs()[i].numel()));
 }
 
 template <class T>
@@ -44,7 +71,7 @@ template <class T>
 Status Plan<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) {
   VG_TRY_STATUS(requireForward());
   VG_TRY_STATUS(sweep::checkOutputSeed(state_->graph, outId, seed.shape()));
-  sweep::denseAll(*state_, grads_, reached_, scratch_, outId, seed.data(), /*freshGrads=*/false);
+  sweep::denseAll(*state_, grads_, reached_, scratch_, outId, seed.data());
   return okStatus();
 }
 

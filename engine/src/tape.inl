@@ -3,6 +3,7 @@
 // parents only (design.md, departures): same values as TorchLean's dense emission, O(edges).
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -40,37 +41,51 @@ void assertRecipeShape(const kernels::NodeArgs<T>& a, int operand) {
 #endif
 }
 
-// Runs node id's VJP for every distinct parent. `modeFor(parent)` says whether the parent's slot
-// is overwritten (first contribution) or added to; `onWritten(parent)` runs after each write. A
-// parent that occurs in several operand slots first sums its contributions in operand order in
-// `scratch` (so `add x x` gives x the one contribution δ + δ), then lands in its slot.
+// Runs node id's VJP for every distinct parent, reading values from `values` and writing into
+// the gradient arena `grads` (both laid out by view.offsets). `modeFor(parent)` says whether the
+// parent's slot is overwritten (first contribution) or added to; `onWritten(parent)` runs after
+// each write. A parent that occurs in several operand slots first sums its contributions in
+// operand order in `scratch` (so `add x x` gives x the one contribution δ + δ), then lands in its
+// slot.
 template <class T, class ModeFor, class OnWritten>
-void runNodeVjp(const CompiledState<T>& s, Context<T>& grads, ValueId id, std::vector<T>& scratch,
-                ModeFor&& modeFor, OnWritten&& onWritten) {
-  const Graph& g = s.graph;
-  const Node& n = g.producer(id);
+void runNodeVjp(const kernels::GraphView<T>& view, const T* values, T* grads, ValueId id,
+                std::vector<T>& scratch, ModeFor&& modeFor, OnWritten&& onWritten) {
+  const Node& n = view.producer(id);
   if (!kernels::kHasGradientEdges[static_cast<size_t>(n.op)]) return;
-  const kernels::NodeArgs<T> a = kernels::nodeArgs(s, id, /*withOut=*/true);
-  const T* delta = grads.mutableData(id);
-  std::span<const ValueId> parents = g.parents(n);
-  for (size_t k = 0; k < parents.size(); ++k) {
+  const kernels::NodeArgs<T> a = view.args(id, values, /*withOut=*/true);
+  const T* delta = grads + view.offsets[id];
+  const ValueId* parents = view.parentsOf(n);
+  const size_t arity = n.numParents;
+  const bool distinct =
+      arity < 2 || (parents[0] != parents[1] &&
+                    (arity < 3 || (parents[0] != parents[2] && parents[1] != parents[2])));
+  if (distinct) {  // the common case: one write per operand
+    for (size_t k = 0; k < arity; ++k) {
+      const ValueId p = parents[k];
+      assertRecipeShape(a, static_cast<int>(k));
+      kernels::vjpNode(a, static_cast<int>(k), delta, grads + view.offsets[p], modeFor(p));
+      onWritten(p);
+    }
+    return;
+  }
+  for (size_t k = 0; k < arity; ++k) {
     const ValueId p = parents[k];
     bool seenBefore = false, seenAfter = false;
-    for (size_t j = 0; j < parents.size(); ++j) {
+    for (size_t j = 0; j < arity; ++j) {
       if (parents[j] == p && j < k) seenBefore = true;
       if (parents[j] == p && j > k) seenAfter = true;
     }
     if (seenBefore) continue;  // already handled with its first occurrence
     assertRecipeShape(a, static_cast<int>(k));
-    T* slot = grads.mutableData(p);
+    T* slot = grads + view.offsets[p];
     const Accum mode = modeFor(p);
     if (!seenAfter) {
       kernels::vjpNode(a, static_cast<int>(k), delta, slot, mode);
     } else {
-      const auto numel = static_cast<size_t>(g.shapeOf(p).numel());
+      const auto numel = static_cast<size_t>(view.shapeOf(p).numel());
       if (scratch.size() < numel) scratch.resize(numel);
       kernels::vjpNode(a, static_cast<int>(k), delta, scratch.data(), Accum::Assign);
-      for (size_t j = k + 1; j < parents.size(); ++j) {
+      for (size_t j = k + 1; j < arity; ++j) {
         if (parents[j] != p) continue;
         assertRecipeShape(a, static_cast<int>(j));
         if constexpr (fault::kFaultOverwriteAccum) scratch.assign(numel, T(0));
@@ -134,15 +149,14 @@ void copySeeds(Context<T>& grads, std::span<const Tensor<T>> seeds) {
   }
 }
 
-// backwardDenseAll into `grads` (laid out for s.graph), after the caller's checks of outId and the
-// seed's shape. `reached` and `scratch` are working buffers, reused across calls by a Plan. With
-// freshGrads the context is known to be all zeros. Otherwise only the slots the sweep never
-// reaches are zeroed, after it (TorchLean's final zero-fill): a reached slot's first contribution
-// is stored, not added, so its old contents never matter, and a reused context computes exactly
-// what a fresh one would.
+// backwardDenseAll into `grads` (laid out for s.graph, contents irrelevant), after the caller's
+// checks of outId and the seed's shape. `reached` and `scratch` are working buffers, reused across
+// calls by a Plan. A reached slot's first contribution is stored, not added, so its old contents
+// never matter; the slots the sweep never reaches are zeroed after it (TorchLean's final
+// zero-fill). So a fresh uninitialised context and a reused one give the same gradients.
 template <class T>
 void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>& reached,
-              std::vector<T>& scratch, size_t outId, const T* seed, bool freshGrads) {
+              std::vector<T>& scratch, size_t outId, const T* seed) {
   const Graph& g = s.graph;
   reached.assign(g.numValues(), 0);
   reached[outId] = 1;
@@ -151,21 +165,23 @@ void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>
   for (int64_t e = 0; e < seedNumel; ++e) dst[e] = seed[e];
 
   const size_t first = g.numInputs();
+  const kernels::GraphView<T> view(s);
+  const T* values = s.values.flat().data();
+  T* arena = grads.arena().data();
+  uint8_t* seen = reached.data();
   // Nodes after outId are never reached: start at outId itself.
   for (size_t id = outId + 1; id-- > first;) {
-    if (!reached[id]) continue;
+    if (!seen[id]) continue;
     runNodeVjp(
-        s, grads, static_cast<ValueId>(id), scratch,
-        [&](ValueId p) { return reached[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
-        [&](ValueId p) { reached[p] = 1; });
+        view, values, arena, static_cast<ValueId>(id), scratch,
+        [seen](ValueId p) { return seen[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
+        [seen](ValueId p) { seen[p] = 1; });
   }
-  if (!freshGrads) {
-    for (size_t id = 0; id < g.numValues(); ++id) {
-      if (reached[id]) continue;
-      T* slot = grads.mutableData(id);
-      const int64_t numel = g.shapeOf(static_cast<ValueId>(id)).numel();
-      for (int64_t e = 0; e < numel; ++e) slot[e] = T();
-    }
+  for (size_t id = 0; id < g.numValues(); ++id) {
+    if (seen[id]) continue;
+    T* slot = arena + view.offsets[id];
+    const int64_t numel = view.shapeOf(static_cast<ValueId>(id)).numel();
+    for (int64_t e = 0; e < numel; ++e) slot[e] = T();
   }
 }
 
@@ -173,9 +189,12 @@ void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>
 template <class T>
 void denseFromInPlace(const CompiledState<T>& s, Context<T>& grads, std::vector<T>& scratch) {
   const size_t first = s.graph.numInputs();
+  const kernels::GraphView<T> view(s);
+  const T* values = s.values.flat().data();
+  T* arena = grads.arena().data();
   for (size_t id = s.graph.numValues(); id-- > first;) {
     runNodeVjp(
-        s, grads, static_cast<ValueId>(id), scratch, [](ValueId) { return Accum::Add; },
+        view, values, arena, static_cast<ValueId>(id), scratch, [](ValueId) { return Accum::Add; },
         [](ValueId) {});
   }
 }
@@ -192,7 +211,7 @@ Result<Context<T>> Tape<T>::backwardDenseFrom(std::span<const Tensor<T>> grads0)
   const Graph& g = state_->graph;
   VG_TRY_STATUS(sweep::checkSeedContext(
       g, grads0.size(), [&](size_t id) -> const Shape& { return grads0[id].shape(); }));
-  Context<T> grads(g);
+  Context<T> grads = Context<T>::uninitialized(g);  // every slot receives its seed
   sweep::copySeeds(grads, grads0);
   std::vector<T> scratch;
   sweep::denseFromInPlace(*state_, grads, scratch);
@@ -204,8 +223,9 @@ Result<Context<T>> Tape<T>::backwardDenseFrom(const Context<T>& grads0) const {
   const Graph& g = state_->graph;
   VG_TRY_STATUS(sweep::checkSeedContext(
       g, grads0.size(), [&](size_t id) -> const Shape& { return grads0.shape(id); }));
-  Context<T> grads(g);
-  grads.arena() = std::vector<T>(grads0.flat().begin(), grads0.flat().end());
+  Context<T> grads = Context<T>::uninitialized(g);
+  const std::span<const T> seeds = grads0.flat();
+  std::copy(seeds.begin(), seeds.end(), grads.arena().begin());
   std::vector<T> scratch;
   sweep::denseFromInPlace(*state_, grads, scratch);
   return grads;
@@ -215,11 +235,10 @@ template <class T>
 Result<Context<T>> Tape<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) const {
   const CompiledState<T>& s = *state_;
   VG_TRY_STATUS(sweep::checkOutputSeed(s.graph, outId, seed.shape()));
-  // Zero-initialised: slots never reached stay zero (TorchLean's final zero-fill).
-  Context<T> grads(s.graph);
+  Context<T> grads = Context<T>::uninitialized(s.graph);  // denseAll writes every slot
   std::vector<uint8_t> reached;
   std::vector<T> scratch;
-  sweep::denseAll(s, grads, reached, scratch, outId, seed.data(), /*freshGrads=*/true);
+  sweep::denseAll(s, grads, reached, scratch, outId, seed.data());
   return grads;
 }
 

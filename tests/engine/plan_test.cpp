@@ -2,6 +2,7 @@
 // compile<T> + Tape on the same inputs and seeds; its error paths.
 #include "verigrad/plan.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -139,6 +140,68 @@ TEST(Plan, BadInputsAreErrorsAndTheSweepsWaitForAGoodForward) {
   Status badSeeds = plan.backwardDenseFrom(std::vector<Tensor<double>>{});
   ASSERT_FALSE(badSeeds.ok());
   EXPECT_NE(badSeeds.error().message.find("wrong length"), std::string::npos);
+}
+
+// Inputs written in place through input(i) + forward() compute what forward(inputs) computes,
+// bit for bit, and the same plan can switch between the two forms.
+template <class T>
+void expectInPlaceInputsMatchCopiedInputs() {
+  const Graph g = mixedGraph(true);
+  Plan<T> inPlace = Unwrap(Plan<T>::make(g));
+  Plan<T> copied = Unwrap(Plan<T>::make(g));
+  std::mt19937_64 rng(11);
+  for (int run = 0; run < 6; ++run) {
+    SCOPED_TRACE("run " + std::to_string(run));
+    const std::vector<Tensor<T>> in = randomInputs<T>(g, rng);
+    if (run == 3) {
+      ASSERT_TRUE(inPlace.forward(in).ok());  // the copying form in between
+    } else {
+      for (size_t i = 0; i < in.size(); ++i) {
+        const std::span<T> slot = Unwrap(inPlace.input(i));
+        ASSERT_EQ(slot.size(), static_cast<size_t>(in[i].numel()));
+        std::copy(in[i].span().begin(), in[i].span().end(), slot.begin());
+      }
+      ASSERT_TRUE(inPlace.forward().ok());
+    }
+    ASSERT_TRUE(copied.forward(in).ok());
+    EXPECT_TRUE(bitIdentical(inPlace.values(), copied.values()));
+    ASSERT_TRUE(inPlace.backwardDenseAllFromOutput().ok());
+    ASSERT_TRUE(copied.backwardDenseAllFromOutput().ok());
+    EXPECT_TRUE(bitIdentical(inPlace.gradients(), copied.gradients()));
+  }
+}
+
+TEST(Plan, InPlaceInputsMatchCopiedInputsAtDouble) {
+  expectInPlaceInputsMatchCopiedInputs<double>();
+}
+TEST(Plan, InPlaceInputsMatchCopiedInputsAtFloat) { expectInPlaceInputsMatchCopiedInputs<float>(); }
+
+TEST(Plan, InputsStartAtZero) {
+  const Graph g = mixedGraph(false);
+  Plan<double> plan = Unwrap(Plan<double>::make(g));
+  ASSERT_TRUE(plan.forward().ok());
+  const std::vector<Tensor<double>> zeros = {Tensor<double>(Shape{2, 3}),
+                                             Tensor<double>(Shape{3, 2}), Tensor<double>(Shape{2})};
+  const Compiled<double> fresh = Unwrap(compile<double>(g, zeros));
+  EXPECT_TRUE(bitIdentical(plan.values(), fresh.values()));
+}
+
+TEST(Plan, InputOutOfRangeIsAnErrorAndInputInvalidatesTheForward) {
+  const Graph g = mixedGraph(false);
+  Plan<double> plan = Unwrap(Plan<double>::make(g));
+  Result<std::span<double>> bad = plan.input(3);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::InvalidId);
+  EXPECT_EQ(bad.error().message, "plan: input index 3 is out of range (|Γ| = 3)");
+
+  ASSERT_TRUE(plan.forward().ok());
+  ASSERT_TRUE(plan.backwardDenseAllFromOutput().ok());
+  Unwrap(plan.input(0))[0] = 1.0;  // the values no longer match the inputs
+  Status stale = plan.backwardDenseAllFromOutput();
+  ASSERT_FALSE(stale.ok());
+  EXPECT_NE(stale.error().message.find("forward"), std::string::npos) << stale.error().message;
+  ASSERT_TRUE(plan.forward().ok());
+  EXPECT_TRUE(plan.backwardDenseAllFromOutput().ok());
 }
 
 }  // namespace

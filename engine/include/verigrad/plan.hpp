@@ -42,6 +42,14 @@ class Plan {
     return forward(std::span<const Tensor<T>>(inputs));
   }
 
+  // Zero-copy inputs, for loops that keep their inputs (weights, a batch buffer) in the plan and
+  // update them in place: write input i through input(i), then call forward() with no arguments,
+  // which evaluates from the inputs as they stand. Inputs start at zero. input() invalidates the
+  // last forward (the sweeps refuse to run until forward() succeeds again); an index outside Γ is
+  // an InvalidId error. The span stays valid for the Plan's lifetime.
+  Result<std::span<T>> input(size_t i);
+  Status forward();
+
   // The sweeps of Tape<T>, with the same checks and messages, into gradients().
   Status backwardDenseAll(size_t outId, const Tensor<T>& seed);
   Status backwardDenseAllFromOutput();  // at checkedOutId, seed 1 (the output must be a scalar)

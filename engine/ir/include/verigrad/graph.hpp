@@ -71,6 +71,10 @@ class Graph {
   std::span<const ExactLiteral> literals(const Node& n) const {
     return {body_->literalPool.data() + n.litBegin, n.litCount};
   }
+  // The pools themselves, indexed by a Node's parentBegin / intBegin (the engine's sweeps read them
+  // directly).
+  std::span<const ValueId> parentPool() const { return body_->parentPool; }
+  std::span<const int64_t> intPool() const { return body_->intPool; }
   // Element offsets of each value in an arena laid out Γ ++ ss; size numValues()+1.
   std::span<const uint64_t> valueOffsets() const { return body_->valueOffsets; }
   uint64_t totalElements() const { return body_->valueOffsets.back(); }
