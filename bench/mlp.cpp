@@ -1,6 +1,7 @@
 // W2 at verigrad: the MLP training step (batch 64, 784-512-512-10, float32), its data, and the
 // graph: matmul + broadcastTo + add + relu per layer, logSoftmax, and cross-entropy composed as
 // scale(sum(mul(logSoftmax(z), onehot)), -1/64).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -109,8 +110,16 @@ void VerigradMlp::step() {
 }
 
 void VerigradMlp::planStep() {
-  if (!impl_->plan) impl_->plan.emplace(must(verigrad::Plan<float>::make(impl_->graph), "plan"));
-  must(impl_->plan->forward(impl_->inputs), "plan forward");
+  if (!impl_->plan) {
+    // The inputs (batch and weights) live in the plan, as a training loop keeps them: an
+    // optimizer updates them in place through input(i) and no step copies them.
+    impl_->plan.emplace(must(verigrad::Plan<float>::make(impl_->graph), "plan"));
+    for (size_t i = 0; i < impl_->inputs.size(); ++i) {
+      const std::span<float> slot = must(impl_->plan->input(i), "plan input");
+      std::copy(impl_->inputs[i].span().begin(), impl_->inputs[i].span().end(), slot.begin());
+    }
+  }
+  must(impl_->plan->forward(), "plan forward");
   must(impl_->plan->backwardDenseAllFromOutput(), "plan backward");
 }
 

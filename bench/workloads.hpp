@@ -90,8 +90,9 @@ class VerigradMlp {
   VerigradMlp(const VerigradMlp&) = delete;
   VerigradMlp& operator=(const VerigradMlp&) = delete;
   void step();  // compile<float> + backwardDenseAllFromOutput
-  // The training-loop form: a Plan<float> made once, then forward + backwardDenseAllFromOutput
-  // into the same buffers (bit-identical results to step()).
+  // The training-loop form: a Plan<float> made once with the inputs written into it (input(i)),
+  // then forward() + backwardDenseAllFromOutput into the same buffers (bit-identical results to
+  // step()); no step copies the weights, as a training loop updating them in place would not.
   void planStep();
   MlpResult planResult() const;
   void forward();            // compile<float> only (keeps the result for backward())
