@@ -87,11 +87,11 @@ Status evaluate(CompiledState<T>& state) {
   const size_t numInputs = graph.numInputs();
   const kernels::GraphView<T> view(state);
   T* arena = state.values.arena().data();
-  for (size_t k = 0; k < graph.numNodes(); ++k) {
+  const size_t numNodes = graph.numNodes();  // hoisted: kernels' stores could alias the body
+  for (size_t k = 0; k < numNodes; ++k) {
     const auto id = static_cast<ValueId>(numInputs + k);
     T* out = arena + view.offsets[id];
-    const int64_t numel = view.nodes[k].shape.numel();
-    for (int64_t e = 0; e < numel; ++e) out[e] = T();
+    kernels::valueInitialise(out, view.nodes[k].shape.numel());
     Status st = kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
     if (!st.ok()) return st.error();
   }

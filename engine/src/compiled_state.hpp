@@ -31,6 +31,16 @@ inline constexpr std::array<bool, kNumOps> kHasGradientEdges = {
 #undef VG_OP
 };
 
+// out[0..n) = T(). Scalars (most nodes of scalar-heavy graphs) skip the call a loop would become.
+template <class T>
+inline void valueInitialise(T* out, int64_t n) {
+  if (n == 1) {
+    out[0] = T();
+  } else {
+    for (int64_t e = 0; e < n; ++e) out[e] = T();
+  }
+}
+
 // Raw pointers into a compiled state's graph, taken once per sweep so that assembling a node's
 // arguments is a handful of loads (the sweeps run this for every node; Graph's accessors would
 // each go through the shared body). Valid while the state is alive and unchanged.

@@ -177,11 +177,11 @@ void denseAll(const CompiledState<T>& s, Context<T>& grads, std::vector<uint8_t>
         [seen](ValueId p) { return seen[p] ? kernels::Accum::Add : kernels::Accum::Assign; },
         [seen](ValueId p) { seen[p] = 1; });
   }
-  for (size_t id = 0; id < g.numValues(); ++id) {
+  const size_t numValues = g.numValues();
+  for (size_t id = 0; id < numValues; ++id) {
     if (seen[id]) continue;
-    T* slot = arena + view.offsets[id];
-    const int64_t numel = view.shapeOf(static_cast<ValueId>(id)).numel();
-    for (int64_t e = 0; e < numel; ++e) slot[e] = T();
+    kernels::valueInitialise(arena + view.offsets[id],
+                             view.shapeOf(static_cast<ValueId>(id)).numel());
   }
 }
 
