@@ -1,5 +1,6 @@
 // GraphBuilder: ids and shapes, the validation path's messages, sticky errors, finish().
 #include "test_support.hpp"
+#include "verigrad/shape_rules.hpp"
 
 namespace verigrad {
 namespace {
@@ -275,6 +276,227 @@ TEST(GraphBuilder, NumelBeyond2To62IsAnOverflowError) {
   GraphBuilder b({Shape{int64_t{1} << 31, int64_t{1} << 31}});
   b.broadcastTo(b.arg(0), Shape{int64_t{1} << 2, int64_t{1} << 31, int64_t{1} << 31});
   expectError(b.error(), ErrorCode::Overflow, "2^62");
+}
+
+// ---- the shape a node records (the same-shape fast path records operand 0's own entry)
+
+// Every Var the builder returns carries exactly the shape its node records, and that shape is the
+// shape rule's answer for the node: on the same-shape fast path (inputs or nodes as operand 0),
+// on the general path, and for ops with attributes or a target shape.
+TEST(GraphBuilder, VarShapeIsTheShapeTheNodeRecordsAndTheRuleInfers) {
+  GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{2, 3}, Shape{3, 4}, Shape{}, Shape{6}});
+  Var x = b.arg(0), v = b.arg(1), y = b.arg(2), w = b.arg(3), s = b.arg(4), six = b.arg(5);
+  std::vector<Var> vars;
+  auto keep = [&](Var r) {
+    vars.push_back(r);
+    return r;
+  };
+  Var t = keep(b.tanh(x));
+  keep(b.add(t, y));
+  keep(b.mul(y, t));
+  Var m = keep(b.matmul(t, w));
+  keep(b.relu(m));
+  keep(b.matmul(x, w));
+  keep(b.sub(m, keep(b.matmul(y, w))));
+  keep(b.sum(m));
+  keep(b.reduceSum(m, 0));
+  keep(b.broadcastTo(v, Shape{2, 3}));
+  keep(b.reshape(x, Shape{3, 2}));
+  keep(b.scale(keep(b.mul(s, s)), L("1/2")));
+  keep(b.clamp(x, L("-1"), L("1")));
+  keep(b.layerNorm(x, v, v));
+  keep(b.sliceRange0(six, 1, 2));
+  ASSERT_EQ(b.error(), nullptr) << b.error()->message;
+  Graph g = Unwrap(b.finish());
+  for (const Var& r : vars) {
+    ASSERT_TRUE(r.valid());
+    EXPECT_EQ(r.shape, g.shapeOf(r.id)) << g.nodeText(r.id);
+    const Node& n = g.producer(r.id);
+    std::vector<Shape> operands;
+    for (ValueId p : g.parents(n)) operands.push_back(g.shapeOf(p));
+    const bool target = opInfo(n.op).takesTargetShape;
+    rules::RuleArgs args{operands, g.ints(n), g.literals(n).size(), target ? &r.shape : nullptr};
+    Result<Shape> inferred = rules::inferShape(n.op, args, "", g.parents(n));
+    ASSERT_TRUE(inferred.ok()) << inferred.error().message;
+    EXPECT_EQ(inferred.value(), g.shapeOf(r.id)) << g.nodeText(r.id);
+  }
+}
+
+// A same-shape node records operand 0's own shape entry (Γ's, or the operand node's), so a chain
+// holds one shape however long it is; the entries stay valid in copies of the graph after the
+// builder and the original graph are gone (copies share the body).
+TEST(GraphBuilder, SameShapeNodesShareOperandZerosShapeEntry) {
+  std::optional<Graph> copy;
+  ValueId t = 0, a = 0, m = 0, m2 = 0, r = 0;
+  {
+    GraphBuilder b({Shape{2, 3}, Shape{2, 3}, Shape{3, 4}});
+    Var x = b.arg(0), y = b.arg(1), w = b.arg(2);
+    t = b.tanh(x).id;
+    Var sum = b.add(Var{t, Shape{2, 3}}, y);
+    a = sum.id;
+    m = b.matmul(sum, w).id;
+    m2 = b.matmul(x, w).id;  // the general path: shares the previous node's equal entry
+    r = b.relu(Var{m2, Shape{2, 4}}).id;
+    Graph g = Unwrap(b.finish());
+    EXPECT_EQ(&g.shapeOf(t), &g.inputs()[0]);
+    EXPECT_EQ(&g.shapeOf(a), &g.inputs()[0]);
+    EXPECT_NE(&g.shapeOf(m), &g.inputs()[0]);
+    EXPECT_EQ(&g.shapeOf(m2), &g.shapeOf(m));
+    EXPECT_EQ(&g.shapeOf(r), &g.shapeOf(m2));
+    copy = g;
+  }
+  EXPECT_EQ(copy->shapeOf(t), (Shape{2, 3}));
+  EXPECT_EQ(copy->shapeOf(a), (Shape{2, 3}));
+  EXPECT_EQ(copy->shapeOf(m), (Shape{2, 4}));
+  EXPECT_EQ(copy->shapeOf(r), (Shape{2, 4}));
+  EXPECT_EQ(&copy->shapeOf(a), &copy->inputs()[0]);
+}
+
+// The fast path checks the arena size too: elementwise nodes past 2^62 elements in all are an
+// Overflow error naming the node, like the general path's.
+TEST(GraphBuilder, SameShapeNodesPast2To62ElementsAreAnOverflowError) {
+  for (bool unary : {false, true}) {
+    GraphBuilder b({Shape{int64_t{1} << 31, int64_t{1} << 30}});  // 2^61 elements
+    Var x = b.arg(0);
+    Var first = unary ? b.relu(x) : b.add(x, x);  // 2^62 in all: still fits
+    EXPECT_TRUE(first.valid());
+    Var second = unary ? b.tanh(x) : b.add(x, x);
+    EXPECT_FALSE(second.valid());
+    ASSERT_NE(b.error(), nullptr);
+    EXPECT_EQ(b.error()->code, ErrorCode::Overflow);
+    EXPECT_EQ(b.error()->node, 2);
+    EXPECT_EQ(b.error()->message,
+              std::string(unary ? "'%2 = tanh(%0)'" : "'%2 = add(%0, %0)'") +
+                  ": the graph's values would hold more than 2^62 elements in all");
+  }
+}
+
+// ---- exact messages, codes, nodes and precedence (the validation path's contract, byte for byte)
+
+struct ExpectedError {
+  ErrorCode code;
+  int64_t node;
+  std::string message;
+};
+
+void expectExactly(const Error* e, const ExpectedError& want) {
+  ASSERT_NE(e, nullptr) << "expected: " << want.message;
+  EXPECT_EQ(e->code, want.code) << errorCodeName(e->code) << ": " << e->message;
+  EXPECT_EQ(e->node, want.node) << e->message;
+  EXPECT_EQ(e->message, want.message);
+}
+
+TEST(GraphBuilder, TypedMethodErrorsAreExactAndTheFirstCheckWins) {
+  {
+    GraphBuilder b({Shape{2}});
+    b.add(b.arg(0), Var{});
+    expectExactly(b.error(), {ErrorCode::InvalidId, -1,
+                              "graph builder: add operand #1: invalid Var (default-constructed or "
+                              "from a failed call)"});
+  }
+  {
+    GraphBuilder b({Shape{2}});
+    b.add(b.arg(0), Var{1, Shape{2}});  // the id the node itself would get
+    expectExactly(b.error(), {ErrorCode::InvalidId, -1,
+                              "graph builder: add operand #1: invalid id=1 for ctxLen=1"});
+  }
+  {
+    GraphBuilder b({Shape{2}, Shape{2}});
+    b.relu(b.arg(0));
+    b.add(b.arg(0), Var{2, Shape{3}});
+    expectExactly(b.error(), {ErrorCode::ShapeMismatch, -1,
+                              "graph builder: add operand #1: shape mismatch at id=2: expected "
+                              "[3], got [2]"});
+  }
+  {
+    // Operand #1's problem is reported before operand #2's, and both before eps.
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{3}});
+    b.layerNorm(b.arg(0), Var{}, Var{7, Shape{3}}, L("0"));
+    expectExactly(b.error(), {ErrorCode::InvalidId, -1,
+                              "graph builder: layerNorm operand #1: invalid Var "
+                              "(default-constructed or from a failed call)"});
+  }
+  {
+    // eps is checked before the operand shapes.
+    GraphBuilder b({Shape{2, 3}, Shape{3}, Shape{4}});
+    b.layerNorm(b.arg(0), b.arg(1), b.arg(2), L("0"));
+    expectExactly(b.error(),
+                  {ErrorCode::InvalidArgument, 3,
+                   "'%3 = layerNorm(%0, %1, %2) {eps = 0}': layerNorm needs eps > 0, got eps = 0"});
+  }
+  {
+    GraphBuilder b({Shape{2}, Shape{3}});
+    b.add(b.arg(0), b.arg(1));
+    expectExactly(b.error(), {ErrorCode::ShapeMismatch, 2,
+                              "'%2 = add(%0, %1)': operand #1 (%1) has shape [3], expected [2] "
+                              "(pack s = [2] from operand #0 (%0) [2])"});
+    const ValueId one[] = {0};
+    Result<Var> later = b.addNode(Op::Relu, one, {}, {});  // sticky: the first error again
+    ASSERT_FALSE(later.ok());
+    EXPECT_EQ(later.error().message, b.error()->message);
+  }
+  {
+    GraphBuilder b({Shape{2, 3}});
+    b.reshape(b.arg(0), Shape{5});
+    expectExactly(b.error(),
+                  {ErrorCode::ShapeMismatch, 1,
+                   "'%1 = reshape(%0)': constraint `numel(s) == numel(@shape)` fails: numel(s) = "
+                   "6, numel(@shape) = 5 (operand #0 (%0) has shape [2,3], target shape [5])"});
+  }
+}
+
+TEST(GraphBuilder, AddNodeErrorsAreExactAndTheFirstCheckWins) {
+  GraphBuilder b({Shape{2}});
+  const ValueId one[] = {0}, two[] = {0, 0}, forward[] = {3};
+  const int64_t twoInts[] = {0, 0};
+  const ExactLiteral badBounds[] = {L("2"), L("1")}, zero[] = {L("0")}, three[] = {1, 2, 3};
+  auto expectNode = [&](Result<Var> r, const ExpectedError& want) {
+    ASSERT_FALSE(r.ok()) << want.message;
+    expectExactly(&r.error(), want);
+  };
+  // The operand count is checked before the operands themselves.
+  expectNode(b.addNode(Op::Add, forward, {}, {}),
+             {ErrorCode::InvalidArgument, 1, "'%1 = add(%3)': add takes 2 operand(s), got 1"});
+  // Forward references are checked before the attribute counts.
+  expectNode(b.addNode(Op::ReduceSum, forward, {}, {}),
+             {ErrorCode::InvalidId, 1,
+              "'%1 = reduceSum(%3) {axis = ?}': operand #0 (%3) is not defined before %1 "
+              "(forward reference: operands must have smaller ids)"});
+  expectNode(b.addNode(Op::ReduceSum, one, twoInts, {}),
+             {ErrorCode::InvalidArgument, 1,
+              "'%1 = reduceSum(%0) {axis = 0}': reduceSum takes 1 int attribute(s), got 2"});
+  expectNode(b.addNode(Op::Scale, one, {}, {}),
+             {ErrorCode::InvalidArgument, 1,
+              "'%1 = scale(%0) {c = ?}': scale takes 1 literal attribute(s), got 0"});
+  expectNode(b.addNode(Op::Reshape, one, {}, {}),
+             {ErrorCode::InvalidArgument, 1, "'%1 = reshape(%0)': reshape needs a target shape"});
+  expectNode(b.addNode(Op::Const, {}, {}, three),
+             {ErrorCode::InvalidArgument, 1,
+              "'%1 = const() {payload = [1, 2, 3]}': const needs a target shape"});
+  expectNode(b.addNode(Op::Clamp, one, {}, badBounds),
+             {ErrorCode::InvalidArgument, 1,
+              "'%1 = clamp(%0) {lo = 2, hi = 1}': clamp needs lo <= hi, got lo = 2, hi = 1"});
+  expectNode(b.addNode(Op::SafeLog, one, {}, zero),
+             {ErrorCode::InvalidArgument, 1,
+              "'%1 = safeLog(%0) {eps = 0}': safeLog needs eps > 0, got eps = 0"});
+  expectNode(b.addNode(Op::Const, {}, {}, three, Shape{2}),
+             {ErrorCode::ShapeMismatch, 1,
+              "'%1 = const() {payload = [1, 2, 3]}': const of shape [2] needs 2 payload values, "
+              "got 3"});
+  // A declared shape sends an elementwise node down the general path, which checks it.
+  expectNode(b.addNode(Op::Add, two, {}, {}, Shape{3}),
+             {ErrorCode::ShapeMismatch, 1,
+              "'%1 = add(%0, %0)': declared shape [3] does not match the inferred shape [2]"});
+  expectNode(b.addNode(Op::Sum, one, {}, {}, Shape{2}),
+             {ErrorCode::ShapeMismatch, 1,
+              "'%1 = sum(%0)': declared shape [2] does not match the inferred shape []"});
+  // None of the failures above changed the builder: the next node is still %1.
+  EXPECT_EQ(b.error(), nullptr);
+  EXPECT_EQ(b.numValues(), 1u);
+  Result<Var> ok = b.addNode(Op::Add, two, {}, {}, Shape{2});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok.value().id, 1u);
+  EXPECT_EQ(ok.value().shape, Shape{2});
 }
 
 }  // namespace

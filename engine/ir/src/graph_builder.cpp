@@ -1,5 +1,10 @@
-// GraphBuilder: the one validation path (addNode) shared by the typed methods and the parser.
+// GraphBuilder: the one validation path (checkNode then placeNode) shared by the typed methods and
+// the parser (addNode).
 #include "verigrad/graph_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <type_traits>
 
 #include "node_text.hpp"
 #include "verigrad/shape_rules.hpp"
@@ -7,10 +12,268 @@
 namespace verigrad {
 namespace {
 
-std::string quoted(const std::string& nodeText) { return "'" + nodeText + "'"; }
+// A node as the validation path sees it (addNode's arguments, or a typed method's).
+struct NodeRequest {
+  Op op;
+  std::span<const ValueId> parents;
+  const detail::NodeAttributes* attrs;
+  std::span<const int64_t> ints() const { return attrs->ints; }
+  std::span<const ExactLiteral> literals() const { return attrs->literals; }
+  const Shape* declared() const { return attrs->declared; }
+};
 
-Error nodeError(ErrorCode code, ValueId id, const std::string& nodeText, const std::string& what) {
-  return Error::make(code, quoted(nodeText) + ": " + what, id);
+// The most operands any op takes (ops.def).
+constexpr int kMaxArity = std::max({
+#define VG_OP(id, name, family, arity, attrs, rule, vjp) arity,
+#include "verigrad/ops.def"
+#undef VG_OP
+});
+
+// The node a failed check is about, for its message.
+struct Site {
+  ValueId id;
+  NodeRequest node;
+};
+
+// Formatting the node's text costs more than validating it: only failures pay for it, out of line.
+// `what` builds the rest of the message.
+template <class What>
+[[gnu::cold, gnu::noinline]] Error nodeError(ErrorCode code, const Site& site, What what) {
+  const NodeRequest& n = site.node;
+  const std::string nodeText =
+      detail::formatNodeText(site.id, n.op, n.parents, n.ints(), n.literals(), /*abbreviate=*/true);
+  return Error::make(code, "'" + nodeText + "': " + what(), site.id);
+}
+
+// Stores a failed check's error and returns the id that says so. The checks' lambdas capture by
+// copy ([=]): a local whose address reached this call would live in memory on the hot path too.
+template <class What>
+[[gnu::cold, gnu::noinline]] ValueId rejectNode(std::optional<Error>& error, ErrorCode code,
+                                                const Site& site, What what) {
+  error = nodeError(code, site, what);
+  return Var::kInvalid;
+}
+
+[[gnu::cold, gnu::noinline]] ValueId rejectOverflow(std::optional<Error>& error, const Site& site) {
+  return rejectNode(error, ErrorCode::Overflow, site,
+                    [] { return "the graph's values would hold more than 2^62 elements in all"; });
+}
+
+// An operand Var that does not name a value of this builder's graph (the typed methods' check).
+template <class What>
+[[gnu::cold, gnu::noinline]] Error operandError(ErrorCode code, Op op, size_t k, What what) {
+  return Error::make(code, "graph builder: " + std::string(opName(op)) + " operand #" +
+                               std::to_string(k) + ": " + what());
+}
+
+// A new node's shape entry and the arena's size once its value is added.
+struct Placement {
+  ShapeRef shape;
+  uint64_t total;
+};
+
+// The arena's size once a value of `shape` is added; past 2^62 elements it does not fit.
+uint64_t grownTotal(const detail::GraphBody& body, const Shape& shape) {
+  return body.valueOffsets.back() + static_cast<uint64_t>(shape.numel());
+}
+bool fits(uint64_t total) { return total <= static_cast<uint64_t>(Shape::kMaxNumel); }
+
+// The pool entry for a new node's shape: an operand's or the previous node's entry when equal
+// (chains and layers then share one), else a new entry.
+ShapeRef internShape(detail::GraphBody& body, const Shape& shape,
+                     std::span<const ValueId> parents) {
+  const size_t numInputs = body.inputs.size();
+  for (ValueId p : parents) {
+    if (p >= numInputs && body.nodes[p - numInputs].shape == shape) {
+      return body.nodes[p - numInputs].shape;
+    }
+  }
+  if (!body.nodes.empty() && body.nodes.back().shape == shape) return body.nodes.back().shape;
+  body.shapePool.push_back(shape);
+  return ShapeRef(body.shapePool.back());
+}
+
+// The general path, for every node the same-shape fast path does not answer: the shape rule's
+// interpreter, the declared-shape check, the arena-size check, then the shape's pool entry (only
+// once every check has passed). On failure stores the error and returns nullopt.
+[[gnu::noinline]] std::optional<Placement> placeByRule(detail::GraphBody& body, const Site& site,
+                                                       const Shape* const* operandShape,
+                                                       std::optional<Error>& error) {
+  const NodeRequest& n = site.node;
+  const OpInfo& info = opInfo(n.op);
+  Shape operandShapes[kMaxArity];
+  for (size_t k = 0; k < n.parents.size(); ++k) operandShapes[k] = *operandShape[k];
+  rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, n.parents.size()), n.ints(),
+                           n.literals().size(), info.takesTargetShape ? n.declared() : nullptr};
+  Result<Shape> inferred = rules::inferShape(n.op, ruleArgs, "", n.parents);
+  if (!inferred.ok()) {
+    const std::string nodeText = detail::formatNodeText(site.id, n.op, n.parents, n.ints(),
+                                                        n.literals(), /*abbreviate=*/true);
+    inferred = rules::inferShape(n.op, ruleArgs, nodeText, n.parents);
+  }
+  if (!inferred.ok()) {
+    Error e = inferred.error();
+    e.node = site.id;
+    error = std::move(e);
+    return std::nullopt;
+  }
+  const Shape& shape = inferred.value();
+  if (n.declared() && !info.takesTargetShape && *n.declared() != shape) {
+    rejectNode(error, ErrorCode::ShapeMismatch, site, [&] {
+      return "declared shape " + n.declared()->str() + " does not match the inferred shape " +
+             shape.str();
+    });
+    return std::nullopt;
+  }
+  const uint64_t total = grownTotal(body, shape);
+  if (!fits(total)) {
+    rejectOverflow(error, site);
+    return std::nullopt;
+  }
+  return Placement{internShape(body, shape, n.parents), total};
+}
+
+// The attributes of a node that has none besides its operands (a static object: the typed
+// methods pass its address rather than building an empty one per call).
+constexpr detail::NodeAttributes kNoAttributes{};
+
+// Ops whose attribute values the validation path checks (clamp's bounds, eps, const's payload).
+constexpr bool hasValueCheck(Op op) {
+  static_assert(kNumOps <= 64, "one bit per op");
+  constexpr uint64_t kOps =
+      uint64_t{1} << static_cast<int>(Op::Clamp) | uint64_t{1} << static_cast<int>(Op::SafeLog) |
+      uint64_t{1} << static_cast<int>(Op::LayerNorm) | uint64_t{1} << static_cast<int>(Op::Const);
+  return (kOps >> static_cast<int>(op)) & 1;
+}
+
+// ---- the one validation path, in two steps that addNode and GraphBuilder::build both take (and
+// inline: they share the steps' loads and checks). Each failed check stores its message in
+// `error` and stops; the body changes only when every check has passed.
+
+// Step 1: everything that needs no operand shape, in the order the messages take precedence.
+// Returns the new node's id, or Var::kInvalid.
+[[gnu::always_inline]] inline ValueId checkNode(const detail::GraphBody& body, size_t numInputs,
+                                                const NodeRequest& n, std::optional<Error>& error) {
+  const size_t numValues = numInputs + body.nodes.size();
+  if (numValues >= Var::kInvalid - 1) [[unlikely]] {
+    error = Error::make(ErrorCode::Overflow, "graph builder: more than 2^32 - 2 values");
+    return Var::kInvalid;
+  }
+  const auto id = static_cast<ValueId>(numValues);
+  const OpInfo& info = opInfo(n.op);
+  // The row's counts, read once (the checks below use nothing else of it on the hot path).
+  const int arity = info.arity, numInts = info.numInts, numLits = info.numLits;
+  const bool takesTargetShape = info.takesTargetShape;
+  if (n.parents.size() != static_cast<size_t>(arity)) [[unlikely]] {
+    return rejectNode(error, ErrorCode::InvalidArgument, {id, n}, [=] {
+      return std::string(info.name) + " takes " + std::to_string(info.arity) + " operand(s), got " +
+             std::to_string(n.parents.size());
+    });
+  }
+  for (size_t k = 0; k < n.parents.size(); ++k) {
+    // Compared with numValues (== id): the typed methods have just compared each operand's id with
+    // it, so the compiler drops this test there.
+    if (n.parents[k] >= numValues) [[unlikely]] {
+      return rejectNode(error, ErrorCode::InvalidId, {id, n}, [=] {
+        return "operand #" + std::to_string(k) + " (%" + std::to_string(n.parents[k]) +
+               ") is not defined before %" + std::to_string(id) +
+               " (forward reference: operands must have smaller ids)";
+      });
+    }
+  }
+  if (numInts >= 0 && n.ints().size() != static_cast<size_t>(numInts)) [[unlikely]] {
+    return rejectNode(error, ErrorCode::InvalidArgument, {id, n}, [=] {
+      return std::string(info.name) + " takes " + std::to_string(info.numInts) +
+             " int attribute(s), got " + std::to_string(n.ints().size());
+    });
+  }
+  if (numLits >= 0 && n.literals().size() != static_cast<size_t>(numLits)) [[unlikely]] {
+    return rejectNode(error, ErrorCode::InvalidArgument, {id, n}, [=] {
+      return std::string(info.name) + " takes " + std::to_string(info.numLits) +
+             " literal attribute(s), got " + std::to_string(n.literals().size());
+    });
+  }
+  if (takesTargetShape && !n.declared()) [[unlikely]] {
+    return rejectNode(error, ErrorCode::InvalidArgument, {id, n},
+                      [=] { return std::string(info.name) + " needs a target shape"; });
+  }
+  // The attribute values some ops constrain; every other op skips these checks with one test.
+  if (hasValueCheck(n.op)) [[unlikely]] {
+    if (n.op == Op::Clamp && ExactLiteral::compare(n.literals()[0], n.literals()[1]) > 0)
+        [[unlikely]] {
+      return rejectNode(error, ErrorCode::InvalidArgument, {id, n}, [=] {
+        return "clamp needs lo <= hi, got lo = " + n.literals()[0].str() +
+               ", hi = " + n.literals()[1].str();
+      });
+    }
+    if ((n.op == Op::SafeLog || n.op == Op::LayerNorm) && n.literals()[0].sign() <= 0)
+        [[unlikely]] {
+      return rejectNode(error, ErrorCode::InvalidArgument, {id, n}, [=] {
+        return std::string(info.name) + " needs eps > 0, got eps = " + n.literals()[0].str();
+      });
+    }
+    if (n.op == Op::Const && static_cast<int64_t>(n.literals().size()) != n.declared()->numel())
+        [[unlikely]] {
+      return rejectNode(error, ErrorCode::ShapeMismatch, {id, n}, [=] {
+        return "const of shape " + n.declared()->str() + " needs " +
+               std::to_string(n.declared()->numel()) + " payload values, got " +
+               std::to_string(n.literals().size());
+      });
+    }
+  }
+  return id;
+}
+
+// Step 2, given each operand's own shape record (Γ's entry or its node's pool entry): the output
+// shape, the arena-size check, then the node itself. Returns the node's shape, or nullptr.
+[[gnu::always_inline]] inline const Shape* placeNode(detail::GraphBody& body, ValueId id,
+                                                     const NodeRequest& n,
+                                                     const Shape* const* operandShape,
+                                                     std::optional<Error>& error) {
+  // Elementwise rows (`a[*s] b[*s] -> [*s]`) over equal operand shapes: the interpreter's answer
+  // is the operand shape, so the common case skips it (rules::hasSameShapeRule).
+  bool sameShape = !n.declared() && !n.parents.empty() && rules::hasSameShapeRule(n.op);
+  for (size_t k = 1; sameShape && k < n.parents.size(); ++k) {
+    sameShape = operandShape[k] == operandShape[0] || *operandShape[k] == *operandShape[0];
+  }
+  Placement placement;
+  if (sameShape) [[likely]] {
+    // The node records operand 0's own entry: no comparison, no new pool entry. The entry outlives
+    // the node: the shape pool is a deque (entries never move), and Γ (`inputs`) is never resized
+    // after the constructor; finish() moves the shared_ptr to the body, not the body, so both
+    // addresses stay valid in the Graph and in every copy of it (copies share the body).
+    placement = {*operandShape[0], grownTotal(body, *operandShape[0])};
+    if (!fits(placement.total)) [[unlikely]] {
+      rejectOverflow(error, {id, n});
+      return nullptr;
+    }
+  } else {
+    std::optional<Placement> placed = placeByRule(body, {id, n}, operandShape, error);
+    if (!placed) return nullptr;
+    placement = *placed;
+  }
+
+  body.nodes.push_back(Node{
+      n.op, static_cast<uint8_t>(n.parents.size()), static_cast<uint32_t>(body.parentPool.size()),
+      static_cast<uint32_t>(body.intPool.size()), static_cast<uint32_t>(n.ints().size()),
+      static_cast<uint32_t>(body.literalPool.size()), static_cast<uint32_t>(n.literals().size()),
+      placement.shape});
+  for (ValueId p : n.parents) body.parentPool.push_back(p);
+  if (!n.ints().empty()) body.intPool.insert(body.intPool.end(), n.ints().begin(), n.ints().end());
+  if (!n.literals().empty()) {
+    body.literalPool.insert(body.literalPool.end(), n.literals().begin(), n.literals().end());
+  }
+  body.valueOffsets.push_back(placement.total);
+  return &placement.shape.get();
+}
+
+// A pool's growth slack goes back at finish() when it is worth a copy: more than 1/8 of the
+// capacity. A pool grown by doubling may hold up to half its capacity spare; one sized by
+// reserve() holds little or none, and copying it to save a few entries would cost more than
+// building it did.
+template <class T>
+void giveBackSlack(std::vector<T>& pool) {
+  if (pool.capacity() - pool.size() > pool.capacity() / 8) pool.shrink_to_fit();
 }
 
 }  // namespace
@@ -18,6 +281,7 @@ Error nodeError(ErrorCode code, ValueId id, const std::string& nodeText, const s
 GraphBuilder::GraphBuilder(std::vector<Shape> inputs)
     : body_(std::make_shared<detail::GraphBody>()) {
   body_->inputs = std::move(inputs);
+  numInputs_ = body_->inputs.size();
   body_->valueOffsets.reserve(body_->inputs.size() + 1);
   body_->valueOffsets.push_back(0);
   for (const Shape& s : body_->inputs) {
@@ -69,163 +333,67 @@ Result<Var> GraphBuilder::addNode(Op op, std::span<const ValueId> parents,
                                   std::span<const ExactLiteral> literals,
                                   const std::optional<Shape>& declared) {
   if (error_) return *error_;
-  const size_t numValues = body_->inputs.size() + body_->nodes.size();
-  if (numValues >= Var::kInvalid - 1) {
-    return Error::make(ErrorCode::Overflow, "graph builder: more than 2^32 - 2 values");
-  }
-  const auto id = static_cast<ValueId>(numValues);
-  const OpInfo& info = opInfo(op);
-  // Formatting the node's text costs more than validating it: only failures pay for it.
-  auto nodeText = [&] { return detail::formatNodeText(id, op, parents, ints, literals, true); };
-
-  if (parents.size() != static_cast<size_t>(info.arity)) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     std::string(info.name) + " takes " + std::to_string(info.arity) +
-                         " operand(s), got " + std::to_string(parents.size()));
-  }
+  detail::GraphBody& body = *body_;
+  const size_t numInputs = numInputs_;
+  const detail::NodeAttributes attrs{ints, literals, declared ? &*declared : nullptr};
+  const NodeRequest n{op, parents, &attrs};
+  std::optional<Error> error;
+  const ValueId id = checkNode(body, numInputs, n, error);
+  if (id == Var::kInvalid) return std::move(*error);
+  // checkNode has checked the operand count (the op's arity) and that every operand precedes id.
+  const Shape* operandShape[kMaxArity];
   for (size_t k = 0; k < parents.size(); ++k) {
-    if (parents[k] >= id) {
-      return nodeError(ErrorCode::InvalidId, id, nodeText(),
-                       "operand #" + std::to_string(k) + " (%" + std::to_string(parents[k]) +
-                           ") is not defined before %" + std::to_string(id) +
-                           " (forward reference: operands must have smaller ids)");
-    }
+    const ValueId p = parents[k];
+    operandShape[k] = p < numInputs ? &body.inputs[p] : &body.nodes[p - numInputs].shape.get();
   }
-  if (info.numInts >= 0 && ints.size() != static_cast<size_t>(info.numInts)) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     std::string(info.name) + " takes " + std::to_string(info.numInts) +
-                         " int attribute(s), got " + std::to_string(ints.size()));
-  }
-  if (info.numLits >= 0 && literals.size() != static_cast<size_t>(info.numLits)) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     std::string(info.name) + " takes " + std::to_string(info.numLits) +
-                         " literal attribute(s), got " + std::to_string(literals.size()));
-  }
-  if (info.takesTargetShape && !declared) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     std::string(info.name) + " needs a target shape");
-  }
-  if (op == Op::Clamp && ExactLiteral::compare(literals[0], literals[1]) > 0) {
-    return nodeError(
-        ErrorCode::InvalidArgument, id, nodeText(),
-        "clamp needs lo <= hi, got lo = " + literals[0].str() + ", hi = " + literals[1].str());
-  }
-  if ((op == Op::SafeLog || op == Op::LayerNorm) && literals[0].sign() <= 0) {
-    return nodeError(ErrorCode::InvalidArgument, id, nodeText(),
-                     std::string(info.name) + " needs eps > 0, got eps = " + literals[0].str());
-  }
-  if (op == Op::Const && static_cast<int64_t>(literals.size()) != declared->numel()) {
-    return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
-                     "const of shape " + declared->str() + " needs " +
-                         std::to_string(declared->numel()) + " payload values, got " +
-                         std::to_string(literals.size()));
-  }
-
-  const Shape* operandShape[3] = {};  // parents are known to precede id, so their shapes exist
-  for (size_t k = 0; k < parents.size(); ++k) {
-    operandShape[k] = parents[k] < body_->inputs.size()
-                          ? &body_->inputs[parents[k]]
-                          : &body_->nodes[parents[k] - body_->inputs.size()].shape.get();
-  }
-  // Elementwise rows (`a[*s] b[*s] -> [*s]`) over equal operand shapes: the interpreter's answer
-  // is the operand shape, so the common case skips it (rules::hasSameShapeRule).
-  bool sameShape = !declared && !parents.empty() && rules::hasSameShapeRule(op);
-  for (size_t k = 1; sameShape && k < parents.size(); ++k) {
-    sameShape = *operandShape[k] == *operandShape[0];
-  }
-  Result<Shape> inferred = Shape{};
-  if (!sameShape) {
-    Shape operandShapes[3];
-    for (size_t k = 0; k < parents.size(); ++k) operandShapes[k] = *operandShape[k];
-    rules::RuleArgs ruleArgs{std::span<const Shape>(operandShapes, parents.size()), ints,
-                             literals.size(), info.takesTargetShape ? &*declared : nullptr};
-    inferred = rules::inferShape(op, ruleArgs, "", parents);
-    if (!inferred.ok()) inferred = rules::inferShape(op, ruleArgs, nodeText(), parents);
-    if (!inferred.ok()) {
-      Error e = inferred.error();
-      e.node = id;
-      return e;
-    }
-    if (declared && !info.takesTargetShape && *declared != inferred.value()) {
-      return nodeError(ErrorCode::ShapeMismatch, id, nodeText(),
-                       "declared shape " + declared->str() +
-                           " does not match the inferred shape " + inferred.value().str());
-    }
-  }
-  const Shape& shape = sameShape ? *operandShape[0] : inferred.value();
-  const uint64_t total = body_->valueOffsets.back() + static_cast<uint64_t>(shape.numel());
-  if (total > static_cast<uint64_t>(Shape::kMaxNumel)) {
-    return nodeError(ErrorCode::Overflow, id, nodeText(),
-                     "the graph's values would hold more than 2^62 elements in all");
-  }
-
-  Node node{};
-  node.op = op;
-  node.numParents = static_cast<uint8_t>(parents.size());
-  node.parentBegin = static_cast<uint32_t>(body_->parentPool.size());
-  node.intBegin = static_cast<uint32_t>(body_->intPool.size());
-  node.intCount = static_cast<uint32_t>(ints.size());
-  node.litBegin = static_cast<uint32_t>(body_->literalPool.size());
-  node.litCount = static_cast<uint32_t>(literals.size());
-  node.shape = internShape(shape, parents);
-  body_->parentPool.insert(body_->parentPool.end(), parents.begin(), parents.end());
-  if (!ints.empty()) body_->intPool.insert(body_->intPool.end(), ints.begin(), ints.end());
-  if (!literals.empty()) {
-    body_->literalPool.insert(body_->literalPool.end(), literals.begin(), literals.end());
-  }
-  body_->nodes.push_back(node);
-  body_->valueOffsets.push_back(total);
-  return Var{id, shape};
+  const Shape* shape = placeNode(body, id, n, operandShape, error);
+  if (!shape) return std::move(*error);
+  return Var{id, *shape};
 }
 
-// The pool entry for a new node's shape: an operand's or the previous node's entry when equal
-// (chains and elementwise layers then share one), else a new entry.
-ShapeRef GraphBuilder::internShape(const Shape& shape, std::span<const ValueId> parents) {
-  const size_t numInputs = body_->inputs.size();
-  for (ValueId p : parents) {
-    if (p >= numInputs && body_->nodes[p - numInputs].shape == shape) {
-      return body_->nodes[p - numInputs].shape;
-    }
-  }
-  if (!body_->nodes.empty() && body_->nodes.back().shape == shape) return body_->nodes.back().shape;
-  body_->shapePool.push_back(shape);
-  return ShapeRef(body_->shapePool.back());
-}
-
-Var GraphBuilder::build(Op op, std::initializer_list<Var> operands, std::span<const int64_t> ints,
-                        std::span<const ExactLiteral> literals,
-                        const std::optional<Shape>& declared) {
+template <class... Operands>
+Var GraphBuilder::build(Op op, const detail::NodeAttributes& attrs, const Operands&... operands) {
+  static_assert((std::is_same_v<Operands, Var> && ...));
+  constexpr size_t kArity = sizeof...(Operands);
+  static_assert(kArity <= kMaxArity);
   if (error_) return Var{};
-  const size_t numValues = body_->inputs.size() + body_->nodes.size();
-  ValueId parents[3];
-  size_t k = 0;
-  for (const Var& v : operands) {
-    // Formatted only on failure: the builder's hot path allocates no strings.
-    auto where = [&] {
-      return "graph builder: " + std::string(opName(op)) + " operand #" + std::to_string(k) + ": ";
-    };
-    if (!v.valid()) {
-      return fail(Error::make(ErrorCode::InvalidId,
-                              where() + "invalid Var (default-constructed or from a failed call)"));
+  detail::GraphBody& body = *body_;
+  const size_t numInputs = numInputs_;
+  const size_t numValues = numInputs + body.nodes.size();
+  const std::array<const Var*, kArity> vars{&operands...};
+  std::array<ValueId, kArity> parents;
+  std::array<const Shape*, kArity> operandShape;  // each operand's own shape record
+  for (size_t k = 0; k < kArity; ++k) {
+    const Var& v = *vars[k];
+    // An invalid Var's id (kInvalid) is never below numValues: one test covers both cases.
+    if (v.id >= numValues) [[unlikely]] {
+      if (!v.valid()) {
+        return fail(operandError(ErrorCode::InvalidId, op, k, [] {
+          return std::string("invalid Var (default-constructed or from a failed call)");
+        }));
+      }
+      return fail(operandError(ErrorCode::InvalidId, op, k, [=, id = v.id] {
+        return "invalid id=" + std::to_string(id) + " for ctxLen=" + std::to_string(numValues);
+      }));
     }
-    if (v.id >= numValues) {
-      return fail(
-          Error::make(ErrorCode::InvalidId, where() + "invalid id=" + std::to_string(v.id) +
-                                                " for ctxLen=" + std::to_string(numValues)));
+    const Shape& actual =
+        v.id < numInputs ? body.inputs[v.id] : body.nodes[v.id - numInputs].shape.get();
+    if (actual != v.shape) [[unlikely]] {
+      return fail(operandError(ErrorCode::ShapeMismatch, op, k, [=, &v, &actual] {
+        return "shape mismatch at id=" + std::to_string(v.id) + ": expected " + v.shape.str() +
+               ", got " + actual.str();
+      }));
     }
-    const Shape& actual = v.id < body_->inputs.size()
-                              ? body_->inputs[v.id]
-                              : body_->nodes[v.id - body_->inputs.size()].shape.get();
-    if (actual != v.shape) {
-      return fail(Error::make(ErrorCode::ShapeMismatch,
-                              where() + "shape mismatch at id=" + std::to_string(v.id) +
-                                  ": expected " + v.shape.str() + ", got " + actual.str()));
-    }
-    parents[k++] = v.id;
+    parents[k] = v.id;
+    operandShape[k] = &actual;
   }
-  Result<Var> r = addNode(op, std::span<const ValueId>(parents, k), ints, literals, declared);
-  if (!r.ok()) return fail(r.error());
-  return r.value();
+  // error_ is empty here, so a failed step's error is the first one (as fail() would record it).
+  const NodeRequest n{op, parents, &attrs};
+  const ValueId id = checkNode(body, numInputs, n, error_);
+  if (id == Var::kInvalid) return Var{};
+  const Shape* shape = placeNode(body, id, n, operandShape.data(), error_);
+  if (!shape) return Var{};
+  return Var{id, *shape};
 }
 
 void GraphBuilder::reserve(size_t nodes, size_t parents) {
@@ -237,14 +405,15 @@ void GraphBuilder::reserve(size_t nodes, size_t parents) {
 
 Result<Graph> GraphBuilder::finish() {
   if (error_) return *error_;
-  // The graph is immutable from here: give back the pools' growth slack (up to half of each).
-  body_->nodes.shrink_to_fit();
-  body_->parentPool.shrink_to_fit();
-  body_->intPool.shrink_to_fit();
-  body_->literalPool.shrink_to_fit();
-  body_->valueOffsets.shrink_to_fit();
+  // The graph is immutable from here: give back the pools' growth slack where it is worth a copy.
+  giveBackSlack(body_->nodes);
+  giveBackSlack(body_->parentPool);
+  giveBackSlack(body_->intPool);
+  giveBackSlack(body_->literalPool);
+  giveBackSlack(body_->valueOffsets);
   Graph g(std::move(body_));
   body_ = std::make_shared<detail::GraphBody>();
+  numInputs_ = 0;
   body_->valueOffsets.push_back(0);
   return g;
 }
@@ -252,93 +421,110 @@ Result<Graph> GraphBuilder::finish() {
 // ---- one method per op
 
 Var GraphBuilder::constant(const Shape& shape, std::span<const ExactLiteral> payload) {
-  return build(Op::Const, {}, {}, payload, shape);
+  return build(Op::Const, {.literals = payload, .declared = &shape});
 }
-Var GraphBuilder::detach(Var x) { return build(Op::Detach, {x}); }
-Var GraphBuilder::add(Var a, Var b) { return build(Op::Add, {a, b}); }
-Var GraphBuilder::sub(Var a, Var b) { return build(Op::Sub, {a, b}); }
-Var GraphBuilder::mul(Var a, Var b) { return build(Op::Mul, {a, b}); }
-Var GraphBuilder::div(Var a, Var b) { return build(Op::Div, {a, b}); }
-Var GraphBuilder::square(Var x) { return build(Op::Square, {x}); }
-Var GraphBuilder::scale(Var x, const ExactLiteral& c) {
-  return build(Op::Scale, {x}, {}, std::span<const ExactLiteral>(&c, 1));
+Var GraphBuilder::detach(const Var& x) { return build(Op::Detach, kNoAttributes, x); }
+Var GraphBuilder::add(const Var& a, const Var& b) { return build(Op::Add, kNoAttributes, a, b); }
+Var GraphBuilder::sub(const Var& a, const Var& b) { return build(Op::Sub, kNoAttributes, a, b); }
+Var GraphBuilder::mul(const Var& a, const Var& b) { return build(Op::Mul, kNoAttributes, a, b); }
+Var GraphBuilder::div(const Var& a, const Var& b) { return build(Op::Div, kNoAttributes, a, b); }
+Var GraphBuilder::square(const Var& x) { return build(Op::Square, kNoAttributes, x); }
+Var GraphBuilder::scale(const Var& x, const ExactLiteral& c) {
+  return build(Op::Scale, {.literals = {&c, 1}}, x);
 }
-Var GraphBuilder::max(Var a, Var b) { return build(Op::Max, {a, b}); }
-Var GraphBuilder::min(Var a, Var b) { return build(Op::Min, {a, b}); }
-Var GraphBuilder::abs(Var x) { return build(Op::Abs, {x}); }
-Var GraphBuilder::clamp(Var x, const ExactLiteral& lo, const ExactLiteral& hi) {
+Var GraphBuilder::max(const Var& a, const Var& b) { return build(Op::Max, kNoAttributes, a, b); }
+Var GraphBuilder::min(const Var& a, const Var& b) { return build(Op::Min, kNoAttributes, a, b); }
+Var GraphBuilder::abs(const Var& x) { return build(Op::Abs, kNoAttributes, x); }
+Var GraphBuilder::clamp(const Var& x, const ExactLiteral& lo, const ExactLiteral& hi) {
   const ExactLiteral bounds[2] = {lo, hi};
-  return build(Op::Clamp, {x}, {}, bounds);
+  return build(Op::Clamp, {.literals = bounds}, x);
 }
-Var GraphBuilder::relu(Var x) { return build(Op::Relu, {x}); }
-Var GraphBuilder::inv(Var x) { return build(Op::Inv, {x}); }
-Var GraphBuilder::sum(Var x) { return build(Op::Sum, {x}); }
-Var GraphBuilder::reduceSum(Var x, int64_t axis) {
-  return build(Op::ReduceSum, {x}, std::span<const int64_t>(&axis, 1));
+Var GraphBuilder::relu(const Var& x) { return build(Op::Relu, kNoAttributes, x); }
+Var GraphBuilder::inv(const Var& x) { return build(Op::Inv, kNoAttributes, x); }
+Var GraphBuilder::sum(const Var& x) { return build(Op::Sum, kNoAttributes, x); }
+Var GraphBuilder::reduceSum(const Var& x, int64_t axis) {
+  return build(Op::ReduceSum, {.ints = {&axis, 1}}, x);
 }
-Var GraphBuilder::reduceMean(Var x, int64_t axis) {
-  return build(Op::ReduceMean, {x}, std::span<const int64_t>(&axis, 1));
+Var GraphBuilder::reduceMean(const Var& x, int64_t axis) {
+  return build(Op::ReduceMean, {.ints = {&axis, 1}}, x);
 }
-Var GraphBuilder::mseLoss(Var yhat, Var target) { return build(Op::MseLoss, {yhat, target}); }
-Var GraphBuilder::linear(Var w, Var b, Var x) { return build(Op::Linear, {w, b, x}); }
-Var GraphBuilder::matmul(Var a, Var b) { return build(Op::Matmul, {a, b}); }
-Var GraphBuilder::bmm(Var a, Var b) { return build(Op::Bmm, {a, b}); }
-Var GraphBuilder::flatten(Var x) { return build(Op::Flatten, {x}); }
-Var GraphBuilder::reshape(Var x, const Shape& target) {
-  return build(Op::Reshape, {x}, {}, {}, target);
+Var GraphBuilder::mseLoss(const Var& yhat, const Var& target) {
+  return build(Op::MseLoss, kNoAttributes, yhat, target);
 }
-Var GraphBuilder::transpose2d(Var x) { return build(Op::Transpose2d, {x}); }
-Var GraphBuilder::transpose3dFirstToLast(Var x) { return build(Op::Transpose3dFirstToLast, {x}); }
-Var GraphBuilder::transpose3dLastToFirst(Var x) { return build(Op::Transpose3dLastToFirst, {x}); }
-Var GraphBuilder::transpose3dLastTwo(Var x) { return build(Op::Transpose3dLastTwo, {x}); }
-Var GraphBuilder::swapAdjacentAtDepth(Var x, int64_t d) {
-  return build(Op::SwapAdjacentAtDepth, {x}, std::span<const int64_t>(&d, 1));
+Var GraphBuilder::linear(const Var& w, const Var& b, const Var& x) {
+  return build(Op::Linear, kNoAttributes, w, b, x);
 }
-Var GraphBuilder::broadcastTo(Var x, const Shape& target) {
-  return build(Op::BroadcastTo, {x}, {}, {}, target);
+Var GraphBuilder::matmul(const Var& a, const Var& b) {
+  return build(Op::Matmul, kNoAttributes, a, b);
 }
-Var GraphBuilder::concatVectors(Var a, Var b) { return build(Op::ConcatVectors, {a, b}); }
-Var GraphBuilder::concatDim0(Var a, Var b) { return build(Op::ConcatDim0, {a, b}); }
-Var GraphBuilder::sliceRange0(Var x, int64_t start, int64_t len) {
+Var GraphBuilder::bmm(const Var& a, const Var& b) { return build(Op::Bmm, kNoAttributes, a, b); }
+Var GraphBuilder::flatten(const Var& x) { return build(Op::Flatten, kNoAttributes, x); }
+Var GraphBuilder::reshape(const Var& x, const Shape& target) {
+  return build(Op::Reshape, {.declared = &target}, x);
+}
+Var GraphBuilder::transpose2d(const Var& x) { return build(Op::Transpose2d, kNoAttributes, x); }
+Var GraphBuilder::transpose3dFirstToLast(const Var& x) {
+  return build(Op::Transpose3dFirstToLast, kNoAttributes, x);
+}
+Var GraphBuilder::transpose3dLastToFirst(const Var& x) {
+  return build(Op::Transpose3dLastToFirst, kNoAttributes, x);
+}
+Var GraphBuilder::transpose3dLastTwo(const Var& x) {
+  return build(Op::Transpose3dLastTwo, kNoAttributes, x);
+}
+Var GraphBuilder::swapAdjacentAtDepth(const Var& x, int64_t d) {
+  return build(Op::SwapAdjacentAtDepth, {.ints = {&d, 1}}, x);
+}
+Var GraphBuilder::broadcastTo(const Var& x, const Shape& target) {
+  return build(Op::BroadcastTo, {.declared = &target}, x);
+}
+Var GraphBuilder::concatVectors(const Var& a, const Var& b) {
+  return build(Op::ConcatVectors, kNoAttributes, a, b);
+}
+Var GraphBuilder::concatDim0(const Var& a, const Var& b) {
+  return build(Op::ConcatDim0, kNoAttributes, a, b);
+}
+Var GraphBuilder::sliceRange0(const Var& x, int64_t start, int64_t len) {
   const int64_t attrs[2] = {start, len};
-  return build(Op::SliceRange0, {x}, attrs);
+  return build(Op::SliceRange0, {.ints = attrs}, x);
 }
-Var GraphBuilder::gatherScalar(Var x, int64_t index) {
-  return build(Op::GatherScalar, {x}, std::span<const int64_t>(&index, 1));
+Var GraphBuilder::gatherScalar(const Var& x, int64_t index) {
+  return build(Op::GatherScalar, {.ints = {&index, 1}}, x);
 }
-Var GraphBuilder::gatherRow(Var x, int64_t index) {
-  return build(Op::GatherRow, {x}, std::span<const int64_t>(&index, 1));
+Var GraphBuilder::gatherRow(const Var& x, int64_t index) {
+  return build(Op::GatherRow, {.ints = {&index, 1}}, x);
 }
-Var GraphBuilder::gatherScalarNat(Var x, int64_t index) {
-  return build(Op::GatherScalarNat, {x}, std::span<const int64_t>(&index, 1));
+Var GraphBuilder::gatherScalarNat(const Var& x, int64_t index) {
+  return build(Op::GatherScalarNat, {.ints = {&index, 1}}, x);
 }
-Var GraphBuilder::gatherVecNat(Var x, std::span<const int64_t> indices) {
-  return build(Op::GatherVecNat, {x}, indices);
+Var GraphBuilder::gatherVecNat(const Var& x, std::span<const int64_t> indices) {
+  return build(Op::GatherVecNat, {.ints = indices}, x);
 }
-Var GraphBuilder::gatherRowsNat(Var x, std::span<const int64_t> indices) {
-  return build(Op::GatherRowsNat, {x}, indices);
+Var GraphBuilder::gatherRowsNat(const Var& x, std::span<const int64_t> indices) {
+  return build(Op::GatherRowsNat, {.ints = indices}, x);
 }
-Var GraphBuilder::scatterAddVec(Var x, Var v, int64_t index) {
-  return build(Op::ScatterAddVec, {x, v}, std::span<const int64_t>(&index, 1));
+Var GraphBuilder::scatterAddVec(const Var& x, const Var& v, int64_t index) {
+  return build(Op::ScatterAddVec, {.ints = {&index, 1}}, x, v);
 }
-Var GraphBuilder::scatterAddRow(Var x, Var v, int64_t index) {
-  return build(Op::ScatterAddRow, {x, v}, std::span<const int64_t>(&index, 1));
+Var GraphBuilder::scatterAddRow(const Var& x, const Var& v, int64_t index) {
+  return build(Op::ScatterAddRow, {.ints = {&index, 1}}, x, v);
 }
 
 ExactLiteral GraphBuilder::defaultEpsilon() { return *ExactLiteral::fromRatio(1, 1000000); }
-Var GraphBuilder::sqrt(Var x) { return build(Op::Sqrt, {x}); }
-Var GraphBuilder::sigmoid(Var x) { return build(Op::Sigmoid, {x}); }
-Var GraphBuilder::tanh(Var x) { return build(Op::Tanh, {x}); }
-Var GraphBuilder::softplus(Var x) { return build(Op::Softplus, {x}); }
-Var GraphBuilder::exp(Var x) { return build(Op::Exp, {x}); }
-Var GraphBuilder::log(Var x) { return build(Op::Log, {x}); }
-Var GraphBuilder::safeLog(Var x, const ExactLiteral& eps) {
-  return build(Op::SafeLog, {x}, {}, std::span<const ExactLiteral>(&eps, 1));
+Var GraphBuilder::sqrt(const Var& x) { return build(Op::Sqrt, kNoAttributes, x); }
+Var GraphBuilder::sigmoid(const Var& x) { return build(Op::Sigmoid, kNoAttributes, x); }
+Var GraphBuilder::tanh(const Var& x) { return build(Op::Tanh, kNoAttributes, x); }
+Var GraphBuilder::softplus(const Var& x) { return build(Op::Softplus, kNoAttributes, x); }
+Var GraphBuilder::exp(const Var& x) { return build(Op::Exp, kNoAttributes, x); }
+Var GraphBuilder::log(const Var& x) { return build(Op::Log, kNoAttributes, x); }
+Var GraphBuilder::safeLog(const Var& x, const ExactLiteral& eps) {
+  return build(Op::SafeLog, {.literals = {&eps, 1}}, x);
 }
-Var GraphBuilder::softmax(Var x) { return build(Op::Softmax, {x}); }
-Var GraphBuilder::logSoftmax(Var x) { return build(Op::LogSoftmax, {x}); }
-Var GraphBuilder::layerNorm(Var x, Var gamma, Var beta, const ExactLiteral& eps) {
-  return build(Op::LayerNorm, {x, gamma, beta}, {}, std::span<const ExactLiteral>(&eps, 1));
+Var GraphBuilder::softmax(const Var& x) { return build(Op::Softmax, kNoAttributes, x); }
+Var GraphBuilder::logSoftmax(const Var& x) { return build(Op::LogSoftmax, kNoAttributes, x); }
+Var GraphBuilder::layerNorm(const Var& x, const Var& gamma, const Var& beta,
+                            const ExactLiteral& eps) {
+  return build(Op::LayerNorm, {.literals = {&eps, 1}}, x, gamma, beta);
 }
 
 }  // namespace verigrad

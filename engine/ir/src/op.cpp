@@ -1,10 +1,8 @@
-// The static op table, parsed once from ops.def: names, families, attribute signatures.
+// The static op table, parsed from ops.def at compile time: names, families, attribute signatures.
 #include "verigrad/op.hpp"
 
 #include <array>
-#include <cassert>
 #include <string_view>
-#include <vector>
 
 namespace verigrad {
 namespace {
@@ -27,60 +25,87 @@ constexpr RawRow kRawRows[] = {
 };
 static_assert(std::size(kRawRows) == kNumOps);
 
-AttrKind parseKind(std::string_view kind) {
+// A kind ops.def does not define stops the compile: the table below is a constant expression, and
+// this function is not constexpr.
+AttrKind unknownAttributeKindInOpsDef() { return AttrKind::Lits; }
+
+constexpr AttrKind parseKind(std::string_view kind) {
   if (kind == "int") return AttrKind::Int;
   if (kind == "ints") return AttrKind::Ints;
   if (kind == "lit") return AttrKind::Lit;
-  assert(kind == "lits" && "unknown attribute kind in ops.def");
-  return AttrKind::Lits;
+  if (kind == "lits") return AttrKind::Lits;
+  return unknownAttributeKindInOpsDef();
 }
 
-struct Table {
-  std::array<std::vector<AttrSpec>, kNumOps> attrs;
-  std::array<OpInfo, kNumOps> infos;
-
-  Table() {
-    for (int i = 0; i < kNumOps; ++i) {
-      const RawRow& raw = kRawRows[i];
-      assert(static_cast<int>(raw.op) == i);
-      // "name:kind name:kind"
-      std::string_view rest = raw.attrs;
-      while (!rest.empty()) {
-        size_t space = rest.find(' ');
-        std::string_view item = rest.substr(0, space);
-        rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
-        if (item.empty()) continue;
-        size_t colon = item.find(':');
-        assert(colon != std::string_view::npos);
-        attrs[i].push_back({item.substr(0, colon), parseKind(item.substr(colon + 1))});
-      }
-      int numInts = 0, numLits = 0;
-      for (const AttrSpec& a : attrs[i]) {
-        switch (a.kind) {
-          case AttrKind::Int: numInts = numInts < 0 ? numInts : numInts + 1; break;
-          case AttrKind::Ints: numInts = -1; break;
-          case AttrKind::Lit: numLits = numLits < 0 ? numLits : numLits + 1; break;
-          case AttrKind::Lits: numLits = -1; break;
-        }
-      }
-      infos[i] = OpInfo{raw.op,
-                        raw.name,
-                        raw.family,
-                        raw.arity,
-                        attrs[i],
-                        raw.rule.find("@shape") != std::string_view::npos,
-                        raw.vjp != "none",
-                        numInts,
-                        numLits,
-                        raw.rule,
-                        raw.vjp};
-    }
+// Calls f(AttrSpec) for each `name:kind` item of an attribute string ("name:kind name:kind").
+template <class F>
+constexpr void forEachAttr(std::string_view rest, F f) {
+  while (!rest.empty()) {
+    const size_t space = rest.find(' ');
+    const std::string_view item = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    if (item.empty()) continue;
+    const size_t colon = item.find(':');  // an item without one has no kind: parseKind stops
+    f(AttrSpec{item.substr(0, colon),
+               parseKind(colon == std::string_view::npos ? "" : item.substr(colon + 1))});
   }
+}
+
+constexpr size_t kNumAttrSpecs = [] {
+  size_t n = 0;
+  for (const RawRow& raw : kRawRows) forEachAttr(raw.attrs, [&](AttrSpec) { ++n; });
+  return n;
+}();
+
+// Every row's attributes, back to back; row i owns [begin[i], begin[i + 1]).
+struct AttrTable {
+  std::array<AttrSpec, kNumAttrSpecs> specs{};
+  std::array<size_t, kNumOps + 1> begin{};
 };
 
-const Table& table() {
-  static const Table t;
+constexpr AttrTable kAttrTable = [] {
+  AttrTable t;
+  size_t n = 0;
+  for (int i = 0; i < kNumOps; ++i) {
+    t.begin[i] = n;
+    forEachAttr(kRawRows[i].attrs, [&](AttrSpec a) { t.specs[n++] = a; });
+  }
+  t.begin[kNumOps] = n;
   return t;
+}();
+
+constexpr bool rowsInEnumOrder() {
+  for (int i = 0; i < kNumOps; ++i) {
+    if (static_cast<int>(kRawRows[i].op) != i) return false;
+  }
+  return true;
+}
+static_assert(rowsInEnumOrder());
+
+constexpr OpInfo makeInfo(int i) {
+  const RawRow& raw = kRawRows[i];
+  const std::span<const AttrSpec> attrs(kAttrTable.specs.data() + kAttrTable.begin[i],
+                                        kAttrTable.begin[i + 1] - kAttrTable.begin[i]);
+  int numInts = 0, numLits = 0;
+  for (const AttrSpec& a : attrs) {
+    switch (a.kind) {
+      case AttrKind::Int: numInts = numInts < 0 ? numInts : numInts + 1; break;
+      case AttrKind::Ints: numInts = -1; break;
+      case AttrKind::Lit: numLits = numLits < 0 ? numLits : numLits + 1; break;
+      case AttrKind::Lits: numLits = -1; break;
+    }
+  }
+  return OpInfo{raw.op,
+                raw.name,
+                raw.family,
+                raw.arity,
+                attrs,
+                raw.rule.find("@shape") != std::string_view::npos,
+                raw.vjp != "none",
+                numInts,
+                numLits,
+                raw.rule,
+                raw.vjp};
 }
 
 constexpr std::array<Op, kNumOps> kAllOps = [] {
@@ -91,7 +116,12 @@ constexpr std::array<Op, kNumOps> kAllOps = [] {
 
 }  // namespace
 
-const OpInfo& opInfo(Op op) { return table().infos[static_cast<size_t>(op)]; }
+constexpr std::array<OpInfo, kNumOps> detail::kOpInfos = [] {
+  std::array<OpInfo, kNumOps> infos{};
+  for (int i = 0; i < kNumOps; ++i) infos[i] = makeInfo(i);
+  return infos;
+}();
+
 std::string_view opName(Op op) { return kRawRows[static_cast<size_t>(op)].name; }
 
 std::optional<Op> opFromName(std::string_view name) {

@@ -83,12 +83,4 @@ std::string Shape::indexText(int64_t flatIndex) const {
   return out + "]";
 }
 
-bool operator==(const Shape& a, const Shape& b) {
-  if (a.rank_ != b.rank_) return false;
-  for (int i = 0; i < a.rank_; ++i) {
-    if (a.dims_[i] != b.dims_[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace verigrad

@@ -716,13 +716,10 @@ bool isSameShapeRule(const ShapeRule& rule) {
          out.items[0].pack == pack;
 }
 
-bool hasSameShapeRule(Op op) {
-  static const std::array<bool, kNumOps> table = [] {
-    std::array<bool, kNumOps> t{};
-    for (Op o : allOps()) t[static_cast<size_t>(o)] = isSameShapeRule(shapeRule(o));
-    return t;
-  }();
-  return table[static_cast<size_t>(op)];
+std::array<bool, kNumOps> sameShapeRuleTable() {
+  std::array<bool, kNumOps> t{};
+  for (Op o : allOps()) t[static_cast<size_t>(o)] = isSameShapeRule(shapeRule(o));
+  return t;
 }
 
 Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,

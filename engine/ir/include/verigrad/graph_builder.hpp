@@ -1,5 +1,5 @@
 // GraphBuilder: TorchLean's GraphM. arg(i, shape), one method per op returning a typed handle,
-// finish(). Every method and the text parser go through one validation path (addNode), whose
+// finish(). Every method and the text parser go through one validation path (addNode's), whose
 // messages name the node in the graph's text syntax, the operand, and the shapes involved.
 //
 // Errors are sticky: the first failing call records its Error and returns an invalid Var; later
@@ -15,6 +15,16 @@
 #include "verigrad/graph.hpp"
 
 namespace verigrad {
+
+namespace detail {
+// A node's attributes besides its operands (see ops.def): its int and literal attributes, and its
+// declared shape (the target of reshape, broadcastTo and const; optional for every other op).
+struct NodeAttributes {
+  std::span<const int64_t> ints = {};
+  std::span<const ExactLiteral> literals = {};
+  const Shape* declared = nullptr;
+};
+}  // namespace detail
 
 // A typed handle to a value: its id in Γ ++ ss and its shape. Invalid after a failed call.
 struct Var {
@@ -42,57 +52,58 @@ class GraphBuilder {
 
   // ---- one method per op (see ops.def for signatures and attributes)
   Var constant(const Shape& shape, std::span<const ExactLiteral> payload);
-  Var detach(Var x);
-  Var add(Var a, Var b);
-  Var sub(Var a, Var b);
-  Var mul(Var a, Var b);
-  Var div(Var a, Var b);
-  Var square(Var x);
-  Var scale(Var x, const ExactLiteral& c);
-  Var max(Var a, Var b);
-  Var min(Var a, Var b);
-  Var abs(Var x);
-  Var clamp(Var x, const ExactLiteral& lo, const ExactLiteral& hi);
-  Var relu(Var x);
-  Var inv(Var x);
-  Var sum(Var x);
-  Var reduceSum(Var x, int64_t axis);
-  Var reduceMean(Var x, int64_t axis);
-  Var mseLoss(Var yhat, Var target);
-  Var linear(Var w, Var b, Var x);
-  Var matmul(Var a, Var b);
-  Var bmm(Var a, Var b);
-  Var flatten(Var x);
-  Var reshape(Var x, const Shape& target);
-  Var transpose2d(Var x);
-  Var transpose3dFirstToLast(Var x);
-  Var transpose3dLastToFirst(Var x);
-  Var transpose3dLastTwo(Var x);
-  Var swapAdjacentAtDepth(Var x, int64_t d);
-  Var broadcastTo(Var x, const Shape& target);
-  Var concatVectors(Var a, Var b);
-  Var concatDim0(Var a, Var b);
-  Var sliceRange0(Var x, int64_t start, int64_t len);
-  Var gatherScalar(Var x, int64_t index);
-  Var gatherRow(Var x, int64_t index);
-  Var gatherScalarNat(Var x, int64_t index);
-  Var gatherVecNat(Var x, std::span<const int64_t> indices);
-  Var gatherRowsNat(Var x, std::span<const int64_t> indices);
-  Var scatterAddVec(Var x, Var v, int64_t index);
-  Var scatterAddRow(Var x, Var v, int64_t index);
+  Var detach(const Var& x);
+  Var add(const Var& a, const Var& b);
+  Var sub(const Var& a, const Var& b);
+  Var mul(const Var& a, const Var& b);
+  Var div(const Var& a, const Var& b);
+  Var square(const Var& x);
+  Var scale(const Var& x, const ExactLiteral& c);
+  Var max(const Var& a, const Var& b);
+  Var min(const Var& a, const Var& b);
+  Var abs(const Var& x);
+  Var clamp(const Var& x, const ExactLiteral& lo, const ExactLiteral& hi);
+  Var relu(const Var& x);
+  Var inv(const Var& x);
+  Var sum(const Var& x);
+  Var reduceSum(const Var& x, int64_t axis);
+  Var reduceMean(const Var& x, int64_t axis);
+  Var mseLoss(const Var& yhat, const Var& target);
+  Var linear(const Var& w, const Var& b, const Var& x);
+  Var matmul(const Var& a, const Var& b);
+  Var bmm(const Var& a, const Var& b);
+  Var flatten(const Var& x);
+  Var reshape(const Var& x, const Shape& target);
+  Var transpose2d(const Var& x);
+  Var transpose3dFirstToLast(const Var& x);
+  Var transpose3dLastToFirst(const Var& x);
+  Var transpose3dLastTwo(const Var& x);
+  Var swapAdjacentAtDepth(const Var& x, int64_t d);
+  Var broadcastTo(const Var& x, const Shape& target);
+  Var concatVectors(const Var& a, const Var& b);
+  Var concatDim0(const Var& a, const Var& b);
+  Var sliceRange0(const Var& x, int64_t start, int64_t len);
+  Var gatherScalar(const Var& x, int64_t index);
+  Var gatherRow(const Var& x, int64_t index);
+  Var gatherScalarNat(const Var& x, int64_t index);
+  Var gatherVecNat(const Var& x, std::span<const int64_t> indices);
+  Var gatherRowsNat(const Var& x, std::span<const int64_t> indices);
+  Var scatterAddVec(const Var& x, const Var& v, int64_t index);
+  Var scatterAddRow(const Var& x, const Var& v, int64_t index);
   // Transcendental ops (no exact rational scalar; compile at float, double or interval).
   // eps must be > 0; the default is TorchLean's Numbers.epsilon = 1e-6, stored exactly.
   static ExactLiteral defaultEpsilon();  // exactly 1/1000000
-  Var sqrt(Var x);                       // sqrt(max(x, 0)); derivative 0 at x <= 0
-  Var sigmoid(Var x);
-  Var tanh(Var x);
-  Var softplus(Var x);
-  Var exp(Var x);
-  Var log(Var x);  // x > 0 elementwise (DomainError at exact/interval, IEEE at float)
-  Var safeLog(Var x, const ExactLiteral& eps = defaultEpsilon());  // log(softplus(x) + eps)
-  Var softmax(Var x);     // along the last axis; a scalar gives 1
-  Var logSoftmax(Var x);  // along the last axis; a scalar gives 0
-  Var layerNorm(Var x, Var gamma, Var beta, const ExactLiteral& eps = defaultEpsilon());
+  Var sqrt(const Var& x);                // sqrt(max(x, 0)); derivative 0 at x <= 0
+  Var sigmoid(const Var& x);
+  Var tanh(const Var& x);
+  Var softplus(const Var& x);
+  Var exp(const Var& x);
+  Var log(const Var& x);  // x > 0 elementwise (DomainError at exact/interval, IEEE at float)
+  Var safeLog(const Var& x, const ExactLiteral& eps = defaultEpsilon());  // log(softplus(x) + eps)
+  Var softmax(const Var& x);     // along the last axis; a scalar gives 1
+  Var logSoftmax(const Var& x);  // along the last axis; a scalar gives 0
+  Var layerNorm(const Var& x, const Var& gamma, const Var& beta,
+                const ExactLiteral& eps = defaultEpsilon());
 
   // Capacity for `nodes` more nodes with `parents` operand slots in all (default: 2 per node), so
   // a builder whose size is known up front never regrows its pools. Optional: only speed changes.
@@ -106,13 +117,14 @@ class GraphBuilder {
   Result<Graph> finish();
 
  private:
-  Var build(Op op, std::initializer_list<Var> operands, std::span<const int64_t> ints = {},
-            std::span<const ExactLiteral> literals = {},
-            const std::optional<Shape>& declared = std::nullopt);
+  // The typed methods' path: checks each operand Var against the graph, then takes the validation
+  // path addNode takes. A template over the operands (each a const Var&), so its loops unroll.
+  template <class... Operands>
+  Var build(Op op, const detail::NodeAttributes& attrs, const Operands&... operands);
   Var fail(Error e);
-  ShapeRef internShape(const Shape& shape, std::span<const ValueId> parents);
 
   std::shared_ptr<detail::GraphBody> body_;
+  size_t numInputs_ = 0;  // body_->inputs.size(), fixed per body: cached, as every node asks it
   std::optional<Error> error_;
 };
 

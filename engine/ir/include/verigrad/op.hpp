@@ -1,6 +1,7 @@
 // Op and OpFamily enums plus the static op table, all generated from ops.def.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -38,7 +39,7 @@ struct AttrSpec {
   AttrKind kind;
 };
 
-// One row of the catalogue, parsed once from ops.def.
+// One row of the catalogue, parsed from ops.def at compile time.
 struct OpInfo {
   Op op;
   std::string_view name;
@@ -53,7 +54,13 @@ struct OpInfo {
   std::string_view vjpRecipes;
 };
 
-const OpInfo& opInfo(Op op);
+namespace detail {
+// The catalogue, one OpInfo per op in enum order. Built at compile time (op.cpp), so it is valid
+// before any dynamic initialisation runs and opInfo is a plain indexed load.
+extern const std::array<OpInfo, kNumOps> kOpInfos;
+}  // namespace detail
+
+inline const OpInfo& opInfo(Op op) { return detail::kOpInfos[static_cast<size_t>(op)]; }
 std::string_view opName(Op op);
 std::optional<Op> opFromName(std::string_view name);
 std::span<const Op> allOps();

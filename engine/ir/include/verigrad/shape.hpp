@@ -1,4 +1,4 @@
-// Shape: dims outermost first, rank <= 8 stored inline (no heap); scalar = rank 0; zero extents allowed.
+// Shape: dims outermost first, rank <= 8 held inline (no heap); scalar = rank 0; zero extents ok.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +44,14 @@ class Shape {
   // The multi-index of a row-major flat index, as messages print it: 5 in [2,3] is "[1,2]".
   std::string indexText(int64_t flatIndex) const;
 
-  friend bool operator==(const Shape& a, const Shape& b);
+  // Rank, then the first `rank` dims. Inline: the builder compares operand shapes on every node.
+  friend bool operator==(const Shape& a, const Shape& b) {
+    if (a.rank_ != b.rank_) return false;
+    for (int i = 0; i < a.rank_; ++i) {
+      if (a.dims_[i] != b.dims_[i]) return false;
+    }
+    return true;
+  }
   friend bool operator!=(const Shape& a, const Shape& b) { return !(a == b); }
 
  private:

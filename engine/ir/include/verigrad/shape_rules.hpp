@@ -19,6 +19,7 @@
 // needs; it is not expressible with a fixed number of reduceSum rows).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -144,7 +145,13 @@ Result<Shape> inferShape(Op op, const RuleArgs& args, std::string_view nodeText,
 // inferShape then answers equal operand shapes without running the interpreter (the build fast
 // path; a test checks both agree on every such op).
 bool isSameShapeRule(const ShapeRule& rule);
-bool hasSameShapeRule(Op op);
+// isSameShapeRule of every op's row, in enum order (hasSameShapeRule keeps one copy).
+std::array<bool, kNumOps> sameShapeRuleTable();
+// Inline: the builder asks on every node.
+inline bool hasSameShapeRule(Op op) {
+  static const std::array<bool, kNumOps> table = sameShapeRuleTable();
+  return table[static_cast<size_t>(op)];
+}
 
 // The shape operand `operand`'s VJP recipe yields, for a node whose forward rule accepted `args`
 // with output `out`. Operands without a recipe (no gradient edge) are an InvalidArgument error.
