@@ -80,8 +80,9 @@ void copyInputs(CompiledState<T>& state, std::span<const Tensor<T>> inputs) {
 }
 
 // Evaluates every node in id order from the inputs in Γ's slots. Each node's slot is
-// value-initialised first, as the kernels' contract says, so whatever the arena held before (a
-// fresh uninitialised one, or a Plan's last run) the result is the same.
+// value-initialised first, as the kernels' contract says (except for the ops that overwrite it,
+// kernels::kForwardOverwrites), so whatever the arena held before (a fresh uninitialised one, or a
+// Plan's last run) the result is the same.
 template <class T>
 Status evaluate(CompiledState<T>& state) {
   const Graph& graph = state.graph;
@@ -92,7 +93,10 @@ Status evaluate(CompiledState<T>& state) {
   for (size_t k = 0; k < numNodes; ++k) {
     const auto id = static_cast<ValueId>(numInputs + k);
     T* out = arena + view.offsets[id];
-    kernels::valueInitialise(out, view.nodes[k].shape.numel());
+    const Node& n = view.nodes[k];
+    if (!kernels::kForwardOverwrites[static_cast<size_t>(n.op)]) {
+      kernels::valueInitialise(out, n.shape.numel());
+    }
     Status st = kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
     if (!st.ok()) return st.error();
   }

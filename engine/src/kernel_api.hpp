@@ -2,6 +2,7 @@
 // (engine/ops/<family>.inl). Engine-internal: not installed, not included by users.
 #pragma once
 
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,8 +41,9 @@ struct NodeArgs {
 };
 
 // Write the node's value (out shape = node->shape) into `out`, which holds node->shape.numel()
-// value-initialised elements. Over exact scalars, a value outside an op's domain (division by
-// zero) is a DomainError naming the node (graph->nodeText(id)) and the element.
+// value-initialised elements (unspecified ones for the ops of kForwardOverwrites). Over exact
+// scalars, a value outside an op's domain (division by zero) is a DomainError naming the node
+// (graph->nodeText(id)) and the element.
 template <class T>
 using ForwardFn = Status (*)(const NodeArgs<T>&, T* out);
 
@@ -51,12 +53,25 @@ using ForwardFn = Status (*)(const NodeArgs<T>&, T* out);
 template <class T>
 using VjpFn = void (*)(const NodeArgs<T>&, int operand, const T* g, T* dst, Accum mode);
 
+// Ops whose forward kernel writes every element of `out` without reading it, so evaluate skips
+// value-initialising their slots (for a [64,512] layer that is a 128 KB memset per node): the
+// Elementwise and Activation families (every kernel stores through loops::produce), matmul (GEMM
+// with beta = 0, or an Assign fold) and broadcastTo (a copy). tests/ops checks each claim by
+// calling the kernel on an `out` full of NaN (checkForwardOverwrites).
+inline constexpr std::array<bool, kNumOps> kForwardOverwrites = {
+#define VG_OP(id, name, family, arity, attrs, rule, vjp)                                   \
+  OpFamily::family == OpFamily::Elementwise || OpFamily::family == OpFamily::Activation || \
+      Op::id == Op::Matmul || Op::id == Op::BroadcastTo,
+#include "verigrad/ops.def"
+#undef VG_OP
+};
+
 // One pair per family; each family file defines them for its ops and is instantiated per scalar
 // in engine/ops/inst/<family>_<scalar>.cpp.
-#define VG_DECLARE_FAMILY(Family)                                                         \
-  template <class T>                                                                      \
-  Status forward##Family(const NodeArgs<T>& a, T* out);                                   \
-  template <class T>                                                                      \
+#define VG_DECLARE_FAMILY(Family)                       \
+  template <class T>                                    \
+  Status forward##Family(const NodeArgs<T>& a, T* out); \
+  template <class T>                                    \
   void vjp##Family(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode);
 VG_DECLARE_FAMILY(Source)
 VG_DECLARE_FAMILY(Elementwise)
@@ -68,8 +83,8 @@ VG_DECLARE_FAMILY(Activation)
 VG_DECLARE_FAMILY(Normalization)
 #undef VG_DECLARE_FAMILY
 
-#define VG_INSTANTIATE_FAMILY(Family, T)                                                  \
-  template Status forward##Family<T>(const NodeArgs<T>& a, T* out);                       \
+#define VG_INSTANTIATE_FAMILY(Family, T)                            \
+  template Status forward##Family<T>(const NodeArgs<T>& a, T* out); \
   template void vjp##Family<T>(const NodeArgs<T>& a, int operand, const T* g, T* dst, Accum mode);
 
 // The error an exact kernel returns for a value outside its op's domain, e.g.

@@ -157,6 +157,25 @@ void checkKernelVjp(const Compiled<T>& c, const Tensor<T>& seed, const OpCase& o
   }
 }
 
+// The kForwardOverwrites claim for the case's node: its forward kernel, handed an `out` full of
+// stale values (NaN where the scalar has one), writes exactly the forward value.
+template <class T>
+void checkForwardOverwrites(const Compiled<T>& c, const OpCase& oc) {
+  const Graph& g = c.graph();
+  const auto id = static_cast<ValueId>(g.numValues() - 1);
+  kernels::NodeArgs<T> a = nodeArgsOf(c, id);
+  if (!kernels::kForwardOverwrites[static_cast<size_t>(a.node->op)]) return;
+  std::vector<T> lits;  // nodeArgsOf leaves them out: convert them as compile does
+  for (const ExactLiteral& l : g.literals(*a.node)) {
+    lits.push_back(Unwrap(ScalarTraits<T>::fromLiteral(l)));
+  }
+  a.lits = lits;
+  a.out = TensorView<T>{};
+  std::vector<T> out(static_cast<size_t>(a.node->shape.numel()), stale<T>());
+  ASSERT_TRUE(callForward(a, opInfo(a.node->op).family, out.data()).ok());
+  EXPECT_EQ(out, values<T>(oc.out)) << "forward kernel over a stale out (kForwardOverwrites)";
+}
+
 // Builds and compiles the case at scalar T, then checks the forward value, backwardDenseAll (each
 // input's first contribution is stored: Accum::Assign), backwardDenseFrom with every input seeded
 // with 1 (each input slot becomes 1 + contribution: Accum::Add), and the kernel contract.
@@ -196,6 +215,7 @@ void checkCase(const OpCase& oc) {
   }
 
   if (oc.operandsAreInputs) checkKernelVjp(c, seed, oc);
+  checkForwardOverwrites(c, oc);
 }
 
 // Runs a case at the exact scalar and, when its values are dyadic, at double and float.
