@@ -18,8 +18,8 @@ namespace verigrad {
 
 using ValueId = uint32_t;  // position in Γ ++ ss
 
-// A node's record (32 bytes). Parents, ints and literals live in graph-wide pools and the shape in
-// the shape pool: no allocation per node.
+// A node's record (32 bytes). Parents, ints and literals live in graph-wide pools, the shape in
+// the shape pool or Γ (shared, not copied): no allocation per node.
 struct Node {
   Op op;
   uint8_t numParents;
@@ -28,7 +28,7 @@ struct Node {
   uint32_t intCount;
   uint32_t litBegin;
   uint32_t litCount;
-  ShapeRef shape;  // declared output shape, ss[k]: interned in the graph's shape pool
+  ShapeRef shape;  // output shape ss[k]: a shape-pool entry or Γ's (both owned by the body)
 };
 
 namespace detail {
