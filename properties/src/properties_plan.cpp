@@ -1,6 +1,8 @@
 // The `plan-reuse` property (issue 8): a Plan<F> made once and run three times (inputs A with a
-// full seed context, inputs B with a one-hot seed at o, inputs A again with a one-hot seed) gives
-// bit-identical values and gradients to a fresh compile<F> + Tape on the same inputs and seeds.
+// full seed context, inputs B written in place through input(i) with a one-hot seed at o, inputs A
+// again with a one-hot seed) gives bit-identical values and gradients to a fresh compile<F> + Tape
+// on the same inputs and seeds.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -86,11 +88,17 @@ std::optional<Outcome> planReuseAt(const Case& c) {
     return o;
   }
 
-  // Run 2: inputs B, backwardDenseAll at o with B's seed there.
+  // Run 2: inputs B written in place (input(i), then forward()), backwardDenseAll at o with B's
+  // seed there.
   const size_t o = c.outId;
   Result<Compiled<F>> freshB = compile<F>(g, inputsB);
   if (!freshB.ok()) return sweepFailed(freshB.error(), "compile (B)");
-  if (Status s = p.forward(inputsB); !s.ok()) return sweepFailed(s.error(), "plan forward (B)");
+  for (size_t i = 0; i < inputsB.size(); ++i) {
+    Result<std::span<F>> slot = p.input(i);
+    if (!slot.ok()) return sweepFailed(slot.error(), "plan input (B)");
+    std::copy(inputsB[i].span().begin(), inputsB[i].span().end(), slot.value().begin());
+  }
+  if (Status s = p.forward(); !s.ok()) return sweepFailed(s.error(), "plan forward (B, in place)");
   if (auto d = differs(p.values(), freshB->values(), "value", "run 2 (inputs B)")) return d;
   const Tensor<F> seedB = o < seedsB.size() ? seedsB[o] : Tensor<F>::scalar(F(1));
   if (auto d = sameSweep(p.backwardDenseAll(o, seedB), p, freshB->tape().backwardDenseAll(o, seedB),
