@@ -56,8 +56,8 @@ using VjpFn = void (*)(const NodeArgs<T>&, int operand, const T* g, T* dst, Accu
 // Ops whose forward kernel writes every element of `out` without reading it, so evaluate skips
 // value-initialising their slots (for a [64,512] layer that is a 128 KB memset per node): the
 // Elementwise and Activation families (every kernel stores through loops::produce), matmul (GEMM
-// with beta = 0, or an Assign fold) and broadcastTo (a copy). tests/ops checks each claim by
-// calling the kernel on an `out` full of NaN (checkForwardOverwrites).
+// with beta = 0, or an Assign fold) and broadcastTo (a copy). tests/ops/forward_overwrite_test
+// checks each claim by calling the kernel on an `out` full of NaN.
 inline constexpr std::array<bool, kNumOps> kForwardOverwrites = {
 #define VG_OP(id, name, family, arity, attrs, rule, vjp)                                   \
   OpFamily::family == OpFamily::Elementwise || OpFamily::family == OpFamily::Activation || \

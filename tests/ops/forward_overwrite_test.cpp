@@ -52,10 +52,7 @@ void expectOverwrites(Op op, bool general) {
   const Compiled<T> c = Unwrap(compile<T>(g, inputs));
   const auto id = static_cast<ValueId>(g.numValues() - 1);
   kernels::NodeArgs<T> a = testing::nodeArgsOf(c, id);
-  std::vector<T> lits;
-  for (const ExactLiteral& l : g.literals(*a.node)) {
-    lits.push_back(Unwrap(ScalarTraits<T>::fromLiteral(l)));
-  }
+  const std::vector<T> lits = testing::literalsOf<T>(g, *a.node);
   a.lits = lits;
   a.out = TensorView<T>{};
   const TensorView<T> want = c.values()[id];

@@ -126,6 +126,17 @@ kernels::NodeArgs<T> nodeArgsOf(const Compiled<T>& c, ValueId id) {
   return a;
 }
 
+// A node's literals converted to T the way compile does (ScalarTraits<T>::fromLiteral), for
+// kernels called directly: nodeArgsOf leaves NodeArgs::lits empty, compile's copies being
+// engine-internal.
+template <class T>
+std::vector<T> literalsOf(const Graph& g, const Node& n) {
+  std::vector<T> lits;
+  for (const ExactLiteral& l : g.literals(n))
+    lits.push_back(Unwrap(ScalarTraits<T>::fromLiteral(l)));
+  return lits;
+}
+
 // A stale slot value: NaN where the scalar has one, so an Assign that reads dst (0 * NaN, or a
 // BLAS beta = 0 that multiplies) shows up, not just an Assign that skips elements.
 template <class T>
@@ -155,25 +166,6 @@ void checkKernelVjp(const Compiled<T>& c, const Tensor<T>& seed, const OpCase& o
     callVjp(a, static_cast<int>(k), seed.data(), acc.data(), kernels::Accum::Add);
     EXPECT_EQ(acc, values<T>(oc.grads[k], Rational(1))) << "kernel VJP, Accum::Add, operand #" << k;
   }
-}
-
-// The kForwardOverwrites claim for the case's node: its forward kernel, handed an `out` full of
-// stale values (NaN where the scalar has one), writes exactly the forward value.
-template <class T>
-void checkForwardOverwrites(const Compiled<T>& c, const OpCase& oc) {
-  const Graph& g = c.graph();
-  const auto id = static_cast<ValueId>(g.numValues() - 1);
-  kernels::NodeArgs<T> a = nodeArgsOf(c, id);
-  if (!kernels::kForwardOverwrites[static_cast<size_t>(a.node->op)]) return;
-  std::vector<T> lits;  // nodeArgsOf leaves them out: convert them as compile does
-  for (const ExactLiteral& l : g.literals(*a.node)) {
-    lits.push_back(Unwrap(ScalarTraits<T>::fromLiteral(l)));
-  }
-  a.lits = lits;
-  a.out = TensorView<T>{};
-  std::vector<T> out(static_cast<size_t>(a.node->shape.numel()), stale<T>());
-  ASSERT_TRUE(callForward(a, opInfo(a.node->op).family, out.data()).ok());
-  EXPECT_EQ(out, values<T>(oc.out)) << "forward kernel over a stale out (kForwardOverwrites)";
 }
 
 // Builds and compiles the case at scalar T, then checks the forward value, backwardDenseAll (each
@@ -215,7 +207,6 @@ void checkCase(const OpCase& oc) {
   }
 
   if (oc.operandsAreInputs) checkKernelVjp(c, seed, oc);
-  checkForwardOverwrites(c, oc);
 }
 
 // Runs a case at the exact scalar and, when its values are dyadic, at double and float.

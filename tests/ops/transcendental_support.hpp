@@ -348,23 +348,8 @@ void expectKernelContract(const Compiled<T>& c, ValueId id, const Tensor<T>& see
                           const Context<T>& all) {
   const Graph& g = c.graph();
   kernels::NodeArgs<T> a = nodeArgsOf(c, id);
-  // nodeArgsOf leaves the literals out (compile's converted copies are engine-internal): convert
-  // them the way compile does, with ScalarTraits<T>::fromLiteral.
-  std::vector<T> lits;
-  for (const ExactLiteral& l : g.literals(*a.node)) {
-    lits.push_back(Unwrap(ScalarTraits<T>::fromLiteral(l)));
-  }
+  const std::vector<T> lits = literalsOf<T>(g, *a.node);
   a.lits = lits;
-  if (kernels::kForwardOverwrites[static_cast<size_t>(a.node->op)]) {
-    // The forward kernel over a stale `out` writes exactly the forward value.
-    const TensorView<T> value = c.values()[id];
-    std::vector<T> out(static_cast<size_t>(value.numel()), staleValue<T>());
-    ASSERT_TRUE(callForward(a, opInfo(a.node->op).family, out.data()).ok());
-    for (size_t e = 0; e < out.size(); ++e) {
-      EXPECT_TRUE(same(out[e], value[static_cast<int64_t>(e)]))
-          << "forward kernel over a stale out (kForwardOverwrites), element " << e;
-    }
-  }
   std::span<const ValueId> parents = g.parents(*a.node);
   for (size_t k = 0; k < parents.size(); ++k) {
     const TensorView<T> want = all[parents[k]];
