@@ -34,9 +34,7 @@ Status Plan<T>::forward(std::span<const Tensor<T>> inputs) {
   forwardDone_ = false;
   VG_TRY_STATUS(compile_steps::checkInputs(state_->graph, inputs, "plan"));
   compile_steps::copyInputs(*state_, inputs);
-  VG_TRY_STATUS(compile_steps::evaluate(*state_));
-  forwardDone_ = true;
-  return okStatus();
+  return forward();
 }
 
 template <class T>
