@@ -1,10 +1,12 @@
-// Plan<T>: compile_steps (compile.inl) and the sweeps (tape.inl) run on buffers owned by the plan.
+// Plan<T>: compile_steps (compile.inl) checks and prepares; the graph lowered into a
+// plan_program::Program runs forward and the sweeps on buffers owned by the plan.
 #pragma once
 
 #include <algorithm>
 #include <string>
 
 #include "compile.inl"
+#include "plan_program.hpp"
 #include "tape.inl"
 #include "verigrad/plan.hpp"
 
@@ -19,6 +21,7 @@ Result<Plan<T>> Plan<T>::make(const Graph& graph) {
   // Inputs written through input() start at zero, like every slot of a fresh Context.
   std::fill(plan.state_->values.arena().begin(), plan.state_->values.arena().end(), T());
   plan.grads_ = Context<T>(graph);
+  plan.program_ = std::make_unique<plan_program::Program<T>>(plan_program::lower(*plan.state_));
   return plan;
 }
 
@@ -40,7 +43,7 @@ Status Plan<T>::forward(std::span<const Tensor<T>> inputs) {
 template <class T>
 Status Plan<T>::forward() {
   forwardDone_ = false;
-  VG_TRY_STATUS(compile_steps::evaluate(*state_));
+  VG_TRY_STATUS(plan_program::forward(*state_, *program_));
   forwardDone_ = true;
   return okStatus();
 }
@@ -69,7 +72,8 @@ template <class T>
 Status Plan<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed) {
   VG_TRY_STATUS(requireForward());
   VG_TRY_STATUS(sweep::checkOutputSeed(state_->graph, outId, seed.shape()));
-  sweep::denseAll(*state_, grads_, reached_, scratch_, outId, seed.data());
+  if (program_->backwardFor != outId) plan_program::lowerBackward(*state_, *program_, outId);
+  plan_program::backwardAll(*state_, *program_, grads_, scratch_, outId, seed.data());
   return okStatus();
 }
 
@@ -86,7 +90,7 @@ Status Plan<T>::backwardDenseFrom(std::span<const Tensor<T>> grads0) {
   VG_TRY_STATUS(sweep::checkSeedContext(
       state_->graph, grads0.size(), [&](size_t id) -> const Shape& { return grads0[id].shape(); }));
   sweep::copySeeds(grads_, grads0);  // every slot is a seed: nothing of the last sweep remains
-  sweep::denseFromInPlace(*state_, grads_, scratch_);
+  plan_program::backwardFromInPlace(*state_, *program_, grads_, scratch_);
   return okStatus();
 }
 

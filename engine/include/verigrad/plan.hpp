@@ -1,7 +1,9 @@
 // Plan<T>: compile a graph once, then run forward and the sweeps for new inputs into the same
 // buffers — what a training loop uses. Results are bit-identical to compile<T> + Tape on the same
-// inputs and seeds (the same kernels and sweep code run; reused slots are reset to the state a
-// fresh context starts in), and the property `plan-reuse` checks it.
+// inputs and seeds, and the property `plan-reuse` checks it: make() lowers the graph once (scalar
+// pointwise nodes run their ops' per-element rules directly; the rest run compile's kernels; the
+// sweep's reached/first-write decisions are made once per output id), and reused slots are reset
+// to the state a fresh context starts in.
 //
 // Thread safety: a Plan is used by one thread at a time (it owns mutable buffers); distinct Plans
 // may share one Graph and run concurrently. References returned by values() and gradients() stay
@@ -22,6 +24,10 @@ namespace verigrad {
 
 template <class T>
 struct CompiledState;
+namespace plan_program {
+template <class T>
+struct Program;
+}
 
 template <class T>
 class Plan {
@@ -64,9 +70,9 @@ class Plan {
   Status requireForward() const;
 
   std::unique_ptr<CompiledState<T>> state_;
+  std::unique_ptr<plan_program::Program<T>> program_;  // the graph lowered once (engine-internal)
   Context<T> grads_;
-  std::vector<uint8_t> reached_;  // sweep working buffers, kept across calls
-  std::vector<T> scratch_;
+  std::vector<T> scratch_;  // sweep working buffer, kept across calls
   bool forwardDone_ = false;
 };
 
