@@ -4,10 +4,11 @@
 //
 //   verigrad_bench [--quick] [--only w1,w2,w3,w4,w5] [--out FILE]
 //                                           run the workloads; write the Markdown report to FILE
-//   verigrad_bench --loop W N               run workload W N times at 1 thread, untimed, for
-//                                           perf record / callgrind: w1a w1b hand w2 w2fwd w2bwd
-//                                           floor w3, and with peers torch-w1 torch-w2 torch-w3
-//                                           adolc-w1a adolc-w1b
+//   verigrad_bench --loop W N [--loop-blas T]
+//                                           run workload W N times (OpenBLAS at T threads,
+//                                           default 1), untimed, for perf record / callgrind: w1a
+//                                           w1b hand w2 w2plan w2fwd w2bwd floor w3, and with peers
+//                                           torch-w1 torch-w2 torch-w3 adolc-w1a adolc-w1b
 //   verigrad_bench --w4-child N             (internal) W4's memory figures for N nodes
 #include <unistd.h>
 
@@ -39,12 +40,14 @@ struct Options {
   int64_t w4Child = 0;
   std::string loop;
   int64_t loopCount = 0;
-  std::string only;  // comma-separated workloads (w1,...,w5); empty: all
+  int loopBlasThreads = 1;  // --loop-blas N: OpenBLAS threads for --loop (default 1)
+  std::string only;         // comma-separated workloads (w1,...,w5); empty: all
 };
 
-// --loop: one workload, N calls at 1 thread, for a profiler to attribute.
-int loopWorkload(const std::string& w, int64_t count) {
-  setBlasThreads(1);
+// --loop: one workload, N calls at `blasThreads` OpenBLAS threads (verigrad itself runs on one),
+// for a profiler to attribute.
+int loopWorkload(const std::string& w, int64_t count, int blasThreads) {
+  setBlasThreads(blasThreads);
   const int64_t n = 100000;
   if (w == "w1a") {
     for (int64_t i = 0; i < count; ++i) verigradChain(n);
@@ -922,15 +925,17 @@ int main(int argc, char** argv) {
     } else if (a == "--loop" && i + 2 < argc) {
       o.loop = argv[++i];
       o.loopCount = std::atoll(argv[++i]);
+    } else if (a == "--loop-blas" && i + 1 < argc) {
+      o.loopBlasThreads = std::atoi(argv[++i]);
     } else if (a == "--w4-child" && i + 1 < argc) {
       o.w4Child = std::atoll(argv[++i]);
     } else {
       std::cerr << "usage: verigrad_bench [--quick] [--only w1,...,w5] [--out FILE] | --loop "
-                   "WORKLOAD N\n";
+                   "WORKLOAD N [--loop-blas THREADS]\n";
       return 2;
     }
   }
-  if (!o.loop.empty()) return loopWorkload(o.loop, o.loopCount);
+  if (!o.loop.empty()) return loopWorkload(o.loop, o.loopCount, o.loopBlasThreads);
   if (o.w4Child > 0) {
     std::cout << formatMemoryReport(measureMemoryInProcess(o.w4Child)) << std::endl;
     return 0;
