@@ -4,26 +4,42 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
+#include <utility>
 
 namespace verigrad::props::detail {
 
-ExactForward runExactForward(const Case& c, OnBothFail policy) {
-  ExactForward out;
-  Result<Compiled<Rational>> engine = compile<Rational>(c.graph, c.inputs);
-  Result<SpecValues> spec = spec::evaluate<Rational>(c.graph, toValues(c.inputs));
-  if (std::optional<Outcome> d = disagreement(engine, spec, "compile vs spec::evaluate")) {
-    out.settled = std::move(d);
-    return out;
+namespace {
+
+// What runExactForward and runIntervalForward share once the engine and the spec have run: a
+// disagreement settles the case; both failing settles it by the policy; otherwise both results
+// are kept.
+template <class Forward, class EngineResult, class SpecResult>
+void settleForward(Forward& out, EngineResult engine, SpecResult spec,
+                   std::optional<Outcome> disagreement, OnBothFail policy) {
+  if (disagreement) {
+    out.settled = std::move(disagreement);
+    return;
   }
   if (!engine.ok()) {
     out.specError = spec.error();
     out.settled = policy == OnBothFail::Pass
                       ? Outcome::pass()
                       : Outcome::discard("engine and spec both fail: " + describe(spec.error()));
-    return out;
+    return;
   }
   out.engine.emplace(std::move(engine).value());
   out.spec = std::move(spec).value();
+}
+
+}  // namespace
+
+ExactForward runExactForward(const Case& c, OnBothFail policy) {
+  ExactForward out;
+  Result<Compiled<Rational>> engine = compile<Rational>(c.graph, c.inputs);
+  Result<SpecValues> spec = spec::evaluate<Rational>(c.graph, toValues(c.inputs));
+  std::optional<Outcome> d = disagreement(engine, spec, "compile vs spec::evaluate");
+  settleForward(out, std::move(engine), std::move(spec), std::move(d), policy);
   return out;
 }
 
@@ -41,20 +57,9 @@ IntervalForward runIntervalForward(const Case& c, OnBothFail policy) {
   out.inputs = enclosures(c.inputs);
   Result<Compiled<Interval>> engine = compile<Interval>(c.graph, out.inputs);
   Result<IntervalValues> spec = spec::evaluate<Interval>(c.graph, toValues(out.inputs));
-  if (std::optional<Outcome> d =
-          intervalDisagreement(engine, spec, "compile<Interval> vs spec::evaluate<Interval>")) {
-    out.settled = std::move(d);
-    return out;
-  }
-  if (!engine.ok()) {
-    out.specError = spec.error();
-    out.settled = policy == OnBothFail::Pass
-                      ? Outcome::pass()
-                      : Outcome::discard("engine and spec both fail: " + describe(spec.error()));
-    return out;
-  }
-  out.engine.emplace(std::move(engine).value());
-  out.spec = std::move(spec).value();
+  std::optional<Outcome> d =
+      intervalDisagreement(engine, spec, "compile<Interval> vs spec::evaluate<Interval>");
+  settleForward(out, std::move(engine), std::move(spec), std::move(d), policy);
   return out;
 }
 
