@@ -5,10 +5,10 @@
 
 namespace verigrad::cli {
 
-int runCheckCommand(int argc, char** argv);   // check_command.cpp
-int runReplayCommand(int argc, char** argv);  // replay_command.cpp
-int runRunCommand(int argc, char** argv);     // run_command.cpp
-int runDotCommand(int argc, char** argv);     // dot_command.cpp
+int runCheckCommand(int argc, char** argv);     // check_command.cpp
+int runReplayCommand(int argc, char** argv);    // replay_command.cpp
+int runRunCommand(int argc, char** argv);       // run_command.cpp
+int runDotCommand(int argc, char** argv);       // dot_command.cpp
 int runAccuracyCommand(int argc, char** argv);  // accuracy_command.cpp
 
 }  // namespace verigrad::cli

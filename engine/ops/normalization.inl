@@ -154,7 +154,7 @@ RowStats<T> rowStats(const T* xr, int64_t e, const T& eps) {
   T squares(0);
   for (int64_t j = 0; j < e; ++j) squares += square(xr[j] - st.mean);
   const T variance = maxValue(quotient(squares, extent), T(0));  // TorchLean's clamp at 0
-  st.std = sqrt(variance + eps);  // eps > 0 (builder), so std > 0
+  st.std = sqrt(variance + eps);                                 // eps > 0 (builder), so std > 0
   return st;
 }
 
@@ -246,13 +246,16 @@ void vjpLayerNormBeta(const NodeArgs<T>& a, const T* g, T* dst) {
 template <Accum M, class T>
 void vjpWithMode(const NodeArgs<T>& a, int operand, const T* g, T* dst) {
   switch (a.node->op) {
-    case Op::Softmax: return vjpSoftmax<M>(a, g, dst);
-    case Op::LogSoftmax: return vjpLogSoftmax<M>(a, g, dst);
+    case Op::Softmax:
+      return vjpSoftmax<M>(a, g, dst);
+    case Op::LogSoftmax:
+      return vjpLogSoftmax<M>(a, g, dst);
     case Op::LayerNorm:
       if (operand == 0) return vjpLayerNormInput<M>(a, g, dst);
       if (operand == 1) return vjpLayerNormGamma<M>(a, g, dst);
       return vjpLayerNormBeta<M>(a, g, dst);
-    default: return;  // not a normalization op: forwardNormalization has already reported it
+    default:
+      return;  // not a normalization op: forwardNormalization has already reported it
   }
 }
 
@@ -261,9 +264,12 @@ void vjpWithMode(const NodeArgs<T>& a, int operand, const T* g, T* dst) {
 template <class T>
 Status forwardNormalization(const NodeArgs<T>& a, T* out) {
   switch (a.node->op) {
-    case Op::Softmax: return normalization::forwardSoftmax(a, out);
-    case Op::LogSoftmax: return normalization::forwardLogSoftmax(a, out);
-    case Op::LayerNorm: return normalization::forwardLayerNorm(a, out);
+    case Op::Softmax:
+      return normalization::forwardSoftmax(a, out);
+    case Op::LogSoftmax:
+      return normalization::forwardLogSoftmax(a, out);
+    case Op::LayerNorm:
+      return normalization::forwardLayerNorm(a, out);
     default:
       return Error::make(
           ErrorCode::Internal,

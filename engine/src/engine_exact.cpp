@@ -1,6 +1,6 @@
 // The engine's compile, sweeps and Plan instantiated for verigrad::Rational.
-#include "verigrad/exact.hpp"
 #include "plan.inl"
+#include "verigrad/exact.hpp"
 
 VG_INSTANTIATE_ENGINE(verigrad::Rational)
 VG_INSTANTIATE_PLAN(verigrad::Rational)

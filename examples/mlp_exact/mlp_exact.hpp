@@ -12,7 +12,7 @@ namespace verigrad::examples {
 // pre = linear(W1, b1, x); h = relu(pre); y = linear(W2, b2, h); loss = mseLoss(y, t).
 Result<Graph> buildMlpGraph();
 std::vector<Tensor<Rational>> mlpInputs();
-inline constexpr const char* kMlpValueNames[] = {"W1", "b1",  "W2", "b2",  "x",
-                                                 "t",  "pre", "h",  "y",   "loss"};
+inline constexpr const char* kMlpValueNames[] = {"W1", "b1",  "W2", "b2", "x",
+                                                 "t",  "pre", "h",  "y",  "loss"};
 
 }  // namespace verigrad::examples

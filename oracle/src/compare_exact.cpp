@@ -33,20 +33,32 @@ std::optional<Mismatch> compareExact(const Context<Rational>& engine,
                                      std::span<const spec::Value<Rational>> spec,
                                      std::string_view what) {
   if (engine.size() != spec.size()) {
-    return Mismatch{std::string(what) + "-count", -1, "", std::to_string(engine.size()),
-                    std::to_string(spec.size()), "number of values differs"};
+    return Mismatch{std::string(what) + "-count",
+                    -1,
+                    "",
+                    std::to_string(engine.size()),
+                    std::to_string(spec.size()),
+                    "number of values differs"};
   }
   for (size_t id = 0; id < spec.size(); ++id) {
     TensorView<Rational> e = engine[id];
     const spec::Value<Rational>& s = spec[id];
     if (e.shape != s.shape || e.numel() != s.numel()) {
-      return Mismatch{std::string(what) + "-shape", static_cast<int64_t>(id), "", e.shape.str(),
-                      s.shape.str(), ""};
+      return Mismatch{std::string(what) + "-shape",
+                      static_cast<int64_t>(id),
+                      "",
+                      e.shape.str(),
+                      s.shape.str(),
+                      ""};
     }
     for (int64_t k = 0; k < s.numel(); ++k) {
       if (e[k] != s.data[static_cast<size_t>(k)]) {
-        return Mismatch{std::string(what), static_cast<int64_t>(id), s.shape.indexText(k),
-                        e[k].str(), s.data[static_cast<size_t>(k)].str(), ""};
+        return Mismatch{std::string(what),
+                        static_cast<int64_t>(id),
+                        s.shape.indexText(k),
+                        e[k].str(),
+                        s.data[static_cast<size_t>(k)].str(),
+                        ""};
       }
     }
   }
@@ -57,11 +69,19 @@ std::optional<Mismatch> compareDeclaredShapes(const Graph& g) {
   for (auto id = static_cast<ValueId>(g.numInputs()); id < g.numValues(); ++id) {
     Result<Shape> s = spec::specOutputShape(g, id);
     if (!s.ok()) {
-      return Mismatch{"shape", id, "", g.shapeOf(id).str(), "error: " + s.error().message,
+      return Mismatch{"shape",
+                      id,
+                      "",
+                      g.shapeOf(id).str(),
+                      "error: " + s.error().message,
                       "the builder accepted a node the spec rejects"};
     }
     if (s.value() != g.shapeOf(id)) {
-      return Mismatch{"shape", id, "", g.shapeOf(id).str(), s.value().str(),
+      return Mismatch{"shape",
+                      id,
+                      "",
+                      g.shapeOf(id).str(),
+                      s.value().str(),
                       "declared shape differs from the spec's"};
     }
   }

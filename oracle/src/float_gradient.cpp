@@ -36,7 +36,7 @@ struct Expected {
   bool nonFinite = false;        // an input of some contribution (or the seed) is inf/NaN
   bool unbounded = false;        // some k_c has k·u ≥ 1
   std::vector<uint8_t> unboundedAt;  // per element: a Modelled contribution the model cannot bound
-  std::string from;              // the contributing children, for the report
+  std::string from;                  // the contributing children, for the report
 };
 
 template <class F>

@@ -23,8 +23,7 @@ std::string formatMismatch(std::string_view property, const Mismatch& m, const G
   out += "  node:    " + (m.node >= 0 ? "%" + std::to_string(m.node) : std::string("-")) + "\n";
   if (m.node >= 0 && static_cast<size_t>(m.node) < g.numValues() &&
       !g.isInput(static_cast<ValueId>(m.node))) {
-    out += "  op:      " +
-           std::string(opName(g.producer(static_cast<ValueId>(m.node)).op)) + "\n";
+    out += "  op:      " + std::string(opName(g.producer(static_cast<ValueId>(m.node)).op)) + "\n";
   }
   if (!m.element.empty()) out += "  element: " + m.element + "\n";
   out += "  engine:  " + m.engine + "\n  spec:    " + m.spec + "\n";

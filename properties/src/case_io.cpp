@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "verigrad/graph_text.hpp"
-#include "verigrad/text_cursor.hpp"
 #include "verigrad/props/case.hpp"
+#include "verigrad/text_cursor.hpp"
 
 namespace verigrad::props {
 namespace {

@@ -1,5 +1,6 @@
 // The exact MLP example's values and gradients equal values derived by hand.
 #include "mlp_exact.hpp"
+
 #include "test_support.hpp"
 
 namespace verigrad {

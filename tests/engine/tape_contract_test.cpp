@@ -128,7 +128,7 @@ TEST(TapeContract, DetachedBranchIsNotReached) {
   std::vector<Tensor<Rational>> in{TQ({2}, {"3", "-1/2"})};
   Compiled<Rational> c = Unwrap(compile<Rational>(g, in));
   Context<Rational> all = Unwrap(c.backwardDenseAllFromOutput());
-  EXPECT_EQ(Strs(all[0]), (Strings{"3", "-1/2"}));  // d(x*c)/dx = c, not 2x
+  EXPECT_EQ(Strs(all[0]), (Strings{"3", "-1/2"}));     // d(x*c)/dx = c, not 2x
   EXPECT_EQ(Strs(all[d.id]), (Strings{"3", "-1/2"}));  // the detach node itself is reached
 }
 
@@ -165,8 +165,8 @@ TEST(TapeContract, AllEqualsFromOneHotAtAnIntermediateOutput) {
     EXPECT_EQ(Strs(all[id]), Strs(from[id])) << "value " << id;
   }
   EXPECT_EQ(Strs(all[4]), (Strings{"2", "-1/3", "1/5"}));  // the seed passes through
-  EXPECT_EQ(Strs(all[5]), (Strings{"0"}));                  // after the output: zero
-  EXPECT_EQ(Strs(all[2]), (Strings{"0", "0"}));             // not an ancestor: zero
+  EXPECT_EQ(Strs(all[5]), (Strings{"0"}));                 // after the output: zero
+  EXPECT_EQ(Strs(all[2]), (Strings{"0", "0"}));            // not an ancestor: zero
   // dx = reshape(seed w^T): [2 - 2/3 + 3/5, 1 + 0 - 1/5] = [29/15, 4/5]
   EXPECT_EQ(Strs(all[0]), (Strings{"29/15", "4/5"}));
 }

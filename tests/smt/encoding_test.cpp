@@ -67,10 +67,10 @@ TEST(Encoding, CheckedArithmeticMatchesTheEvaluatorAtTheEdges) {
       for (int64_t b : kEdges) {
         // c: the wrapped results and their neighbours, so "== c" is true where defined.
         const auto wrap = [](__int128 v) { return static_cast<int64_t>(static_cast<uint64_t>(v)); };
-        for (int64_t c : {wrap(__int128{a} + b), wrap(__int128{a} - b), wrap(__int128{a} * b),
-                          b != 0 && !(a == kMin && b == -1) ? a / b : 0,
-                          b != 0 && !(a == kMin && b == -1) ? wrap(__int128{a / b} - 1) : 0,
-                          int64_t{0}}) {
+        for (int64_t c :
+             {wrap(__int128{a} + b), wrap(__int128{a} - b), wrap(__int128{a} * b),
+              b != 0 && !(a == kMin && b == -1) ? a / b : 0,
+              b != 0 && !(a == kMin && b == -1) ? wrap(__int128{a / b} - 1) : 0, int64_t{0}}) {
           const bool want = evaluatorAccepts(row.value(), a, b, c);
           EXPECT_EQ(translated.accepts(a, b, c), want)
               << cond << " with a = " << a << ", b = " << b << ", c = " << c;

@@ -65,8 +65,8 @@ T Unwrap(Result<T> r) {
 
 }  // namespace verigrad::testing
 
-#define VG_ASSERT_OK(expr)                                                  \
-  do {                                                                      \
-    const auto& vg_r_ = (expr);                                             \
-    ASSERT_TRUE(vg_r_.ok()) << "error: " << vg_r_.error().message;          \
+#define VG_ASSERT_OK(expr)                                         \
+  do {                                                             \
+    const auto& vg_r_ = (expr);                                    \
+    ASSERT_TRUE(vg_r_.ok()) << "error: " << vg_r_.error().message; \
   } while (0)

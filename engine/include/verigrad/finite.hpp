@@ -22,9 +22,9 @@ Status checkFinite(const Context<T>& ctx, std::string_view what = "value") {
         if (std::isfinite(v[e])) continue;
         const std::string kind = std::isnan(v[e]) ? "NaN" : (v[e] > 0 ? "inf" : "-inf");
         return Error::make(ErrorCode::Overflow,
-                           "'" + ctx.graph().nodeText(static_cast<ValueId>(id)) + "': " +
-                               std::string(what) + " element " + v.shape.indexText(e) + " is " +
-                               kind,
+                           "'" + ctx.graph().nodeText(static_cast<ValueId>(id)) +
+                               "': " + std::string(what) + " element " + v.shape.indexText(e) +
+                               " is " + kind,
                            static_cast<int64_t>(id));
       }
     }

@@ -15,7 +15,8 @@ struct ScalarTraits;
 template <>
 struct ScalarTraits<double> {
   static constexpr std::string_view name = "double";
-  static constexpr bool transcendental = true;  // has exp, log, tanh, ... (Activation, Normalization)
+  static constexpr bool transcendental =
+      true;  // has exp, log, tanh, ... (Activation, Normalization)
   static constexpr bool domainErrors = false;  // IEEE results (inf/NaN) instead of domain errors
   static Result<double> fromLiteral(const ExactLiteral& x) { return x.toDouble(); }
   static bool supports(Op) { return true; }
@@ -24,7 +25,8 @@ struct ScalarTraits<double> {
 template <>
 struct ScalarTraits<float> {
   static constexpr std::string_view name = "float";
-  static constexpr bool transcendental = true;  // has exp, log, tanh, ... (Activation, Normalization)
+  static constexpr bool transcendental =
+      true;  // has exp, log, tanh, ... (Activation, Normalization)
   static constexpr bool domainErrors = false;
   static Result<float> fromLiteral(const ExactLiteral& x) { return x.toFloat(); }
   static bool supports(Op) { return true; }

@@ -30,10 +30,10 @@ class Tensor {
   // Shape and row-major data; a count mismatch is a ShapeMismatch error.
   static Result<Tensor> make(const Shape& shape, std::vector<T> data) {
     if (static_cast<int64_t>(data.size()) != shape.numel()) {
-      return Error::make(ErrorCode::ShapeMismatch,
-                         "tensor of shape " + shape.str() + " needs " +
-                             std::to_string(shape.numel()) + " elements, got " +
-                             std::to_string(data.size()));
+      return Error::make(ErrorCode::ShapeMismatch, "tensor of shape " + shape.str() + " needs " +
+                                                       std::to_string(shape.numel()) +
+                                                       " elements, got " +
+                                                       std::to_string(data.size()));
     }
     Tensor t;
     t.shape_ = shape;

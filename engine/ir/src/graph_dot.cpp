@@ -16,10 +16,10 @@ std::string escape(const std::string& s) {
 }  // namespace
 
 std::string printDot(const Graph& g, std::optional<ValueId> highlight) {
-  std::string out = "digraph verigrad {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
+  std::string out =
+      "digraph verigrad {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
   for (ValueId id = 0; id < g.numValues(); ++id) {
-    const std::string head =
-        g.isInput(id) ? "%" + std::to_string(id) + " input" : g.nodeText(id);
+    const std::string head = g.isInput(id) ? "%" + std::to_string(id) + " input" : g.nodeText(id);
     // Escape the text first: the "\n" line break between head and shape is DOT syntax.
     const std::string label = escape(head) + "\\n" + escape(g.shapeOf(id).str());
     out += "  v" + std::to_string(id) + " [label=\"" + label + "\"";

@@ -2,7 +2,6 @@
 // through GraphBuilder::addNode, the one validation path.
 #include "verigrad/graph_text.hpp"
 
-
 #include "node_text.hpp"
 #include "verigrad/graph_builder.hpp"
 #include "verigrad/text_cursor.hpp"
@@ -53,7 +52,7 @@ Status parseAttributes(TextCursor& c, const OpInfo& info, NodeLine& node) {
     std::string_view name = c.word();
     if (name != spec.name) {
       return c.errorAt(nameAt, "expected attribute '" + std::string(spec.name) + "' of " +
-                     std::string(info.name) + ", got '" + std::string(name) + "'");
+                                   std::string(info.name) + ", got '" + std::string(name) + "'");
     }
     VG_TRY_STATUS(c.expect("=", "after the attribute name"));
     switch (spec.kind) {
@@ -133,7 +132,8 @@ std::string printGraph(const Graph& g) {
 std::string printGraphText(const GraphText& t) {
   std::string out = printGraph(t.graph);
   for (size_t i = 0; i < t.values.size(); ++i) {
-    if (t.values[i]) out += "value %" + std::to_string(i) + " = " + literalList(*t.values[i]) + "\n";
+    if (t.values[i])
+      out += "value %" + std::to_string(i) + " = " + literalList(*t.values[i]) + "\n";
   }
   for (size_t i = 0; i < t.seeds.size(); ++i) {
     if (t.seeds[i]) out += "seed %" + std::to_string(i) + " = " + literalList(*t.seeds[i]) + "\n";
@@ -184,8 +184,8 @@ Result<GraphText> parseGraphText(std::string_view text) {
       }
       Result<NodeLine> node = parseNodeLine(c);
       if (!node.ok()) return node.error();
-      Result<Var> v = builder->addNode(node->op, node->parents, node->ints, node->literals,
-                                       node->shape);
+      Result<Var> v =
+          builder->addNode(node->op, node->parents, node->ints, node->literals, node->shape);
       if (!v.ok()) {
         Error e = v.error();
         e.message = "line " + std::to_string(lineNo) + ": " + e.message;

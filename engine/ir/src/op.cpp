@@ -89,10 +89,18 @@ constexpr OpInfo makeInfo(int i) {
   int numInts = 0, numLits = 0;
   for (const AttrSpec& a : attrs) {
     switch (a.kind) {
-      case AttrKind::Int: numInts = numInts < 0 ? numInts : numInts + 1; break;
-      case AttrKind::Ints: numInts = -1; break;
-      case AttrKind::Lit: numLits = numLits < 0 ? numLits : numLits + 1; break;
-      case AttrKind::Lits: numLits = -1; break;
+      case AttrKind::Int:
+        numInts = numInts < 0 ? numInts : numInts + 1;
+        break;
+      case AttrKind::Ints:
+        numInts = -1;
+        break;
+      case AttrKind::Lit:
+        numLits = numLits < 0 ? numLits : numLits + 1;
+        break;
+      case AttrKind::Lits:
+        numLits = -1;
+        break;
     }
   }
   return OpInfo{raw.op,
@@ -135,14 +143,22 @@ std::span<const Op> allOps() { return kAllOps; }
 
 std::string_view familyName(OpFamily family) {
   switch (family) {
-    case OpFamily::Source: return "source";
-    case OpFamily::Elementwise: return "elementwise";
-    case OpFamily::Reduction: return "reduction";
-    case OpFamily::Linalg: return "linalg";
-    case OpFamily::Structural: return "structural";
-    case OpFamily::Indexing: return "indexing";
-    case OpFamily::Activation: return "activation";
-    case OpFamily::Normalization: return "normalization";
+    case OpFamily::Source:
+      return "source";
+    case OpFamily::Elementwise:
+      return "elementwise";
+    case OpFamily::Reduction:
+      return "reduction";
+    case OpFamily::Linalg:
+      return "linalg";
+    case OpFamily::Structural:
+      return "structural";
+    case OpFamily::Indexing:
+      return "indexing";
+    case OpFamily::Activation:
+      return "activation";
+    case OpFamily::Normalization:
+      return "normalization";
   }
   return "unknown";
 }

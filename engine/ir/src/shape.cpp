@@ -45,8 +45,7 @@ Result<int64_t> Shape::checkedNumel(std::span<const int64_t> dims) {
     if (d < 0 || __builtin_mul_overflow(n, d, &next) || next > kMaxNumel) {
       std::string text = "[";
       for (size_t i = 0; i < dims.size(); ++i) text += (i ? "," : "") + std::to_string(dims[i]);
-      return Error::make(ErrorCode::Overflow,
-                         "shape " + text + "] has more than 2^62 elements");
+      return Error::make(ErrorCode::Overflow, "shape " + text + "] has more than 2^62 elements");
     }
     n = next;
   }

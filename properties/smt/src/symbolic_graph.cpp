@@ -120,7 +120,8 @@ Status parseInput(SymbolicGraph& g, TextCursor& c, const Line& l) {
   return okStatus();
 }
 
-Status parseAttributes(SymbolicGraph& g, TextCursor& c, const OpInfo& info, SymbolicGraph::Node& n) {
+Status parseAttributes(SymbolicGraph& g, TextCursor& c, const OpInfo& info,
+                       SymbolicGraph::Node& n) {
   if (!c.accept("{")) {
     if (!info.attrs.empty()) return c.error(std::string(info.name) + " needs attributes {...}");
     return okStatus();

@@ -9,7 +9,8 @@ namespace verigrad {
 template <>
 struct ScalarTraits<Rational> {
   static constexpr std::string_view name = "exact";
-  static constexpr bool transcendental = false;  // has exp, log, tanh, ... (Activation, Normalization)
+  static constexpr bool transcendental =
+      false;                                  // has exp, log, tanh, ... (Activation, Normalization)
   static constexpr bool domainErrors = true;  // domain errors (division by zero) instead of inf/NaN
   static Result<Rational> fromLiteral(const ExactLiteral& x) { return Rational::fromLiteral(x); }
   // Transcendental ops (exp, tanh, softmax, ...) have irrational values: refused, not

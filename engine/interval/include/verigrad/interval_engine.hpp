@@ -12,7 +12,8 @@ template <>
 struct ScalarTraits<Interval> {
   static constexpr std::string_view name = "interval";
   // Domain errors instead of inf/NaN: a divisor enclosure containing 0 cannot be divided by.
-  static constexpr bool transcendental = true;  // has exp, log, tanh, ... (Activation, Normalization)
+  static constexpr bool transcendental =
+      true;  // has exp, log, tanh, ... (Activation, Normalization)
   static constexpr bool domainErrors = true;
   // Rigorous: the enclosure contains the literal (mpfi_set_q), a point when it is dyadic.
   static Result<Interval> fromLiteral(const ExactLiteral& x) { return Interval(x); }

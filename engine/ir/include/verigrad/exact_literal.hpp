@@ -19,7 +19,7 @@ struct BigRational;  // sign + magnitude numerator/denominator limbs; defined in
 
 class ExactLiteral {
  public:
-  ExactLiteral() = default;  // 0
+  ExactLiteral() = default;                         // 0
   ExactLiteral(int64_t integer) : num_(integer) {}  // NOLINT: integers convert implicitly
 
   // p/q reduced to lowest terms with a positive denominator; q == 0 is an error.
@@ -45,7 +45,9 @@ class ExactLiteral {
 
   // Exact comparison: negative, zero or positive as a <, =, > b.
   static int compare(const ExactLiteral& a, const ExactLiteral& b);
-  friend bool operator==(const ExactLiteral& a, const ExactLiteral& b) { return compare(a, b) == 0; }
+  friend bool operator==(const ExactLiteral& a, const ExactLiteral& b) {
+    return compare(a, b) == 0;
+  }
 
  private:
   int64_t num_ = 0;

@@ -8,7 +8,8 @@
 
 namespace verigrad {
 
-// The kind of an error; the property suite compares kinds (not message text) between engine and spec.
+// The kind of an error; the property suite compares kinds (not message text) between engine and
+// spec.
 enum class ErrorCode : uint8_t {
   InvalidArgument,  // a malformed request: wrong count, unknown name, bad attribute
   ShapeMismatch,    // an operand, input, seed or declared shape disagrees with its rule

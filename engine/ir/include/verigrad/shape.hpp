@@ -64,9 +64,9 @@ class Shape {
 // hold one. The referenced Shape must outlive it; binding a temporary is refused at compile time.
 class ShapeRef {
  public:
-  ShapeRef() = default;  // the scalar shape
+  ShapeRef() = default;                             // the scalar shape
   ShapeRef(const Shape& shape) : shape_(&shape) {}  // NOLINT: a view converts implicitly
-  ShapeRef(const Shape&&) = delete;                // would dangle
+  ShapeRef(const Shape&&) = delete;                 // would dangle
 
   operator const Shape&() const { return *shape_; }  // NOLINT: reads as the shape it names
   const Shape& get() const { return *shape_; }

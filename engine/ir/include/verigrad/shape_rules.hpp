@@ -5,14 +5,16 @@
 //
 // The row language
 //   rule      := { operand } "->" shape [ "where" cond { "," cond } ]
-//   operand   := NAME "[" [ dimpat { "," dimpat } ] "]"    dimpat := IDENT | "*" IDENT (one rest pack)
-//   shape     := "[" [ item { "," item } ] "]" | "@shape" | "drop(" PACK "," expr ")"
+//   operand   := NAME "[" [ dimpat { "," dimpat } ] "]"    dimpat := IDENT | "*" IDENT (one rest
+//   pack) shape     := "[" [ item { "," item } ] "]" | "@shape" | "drop(" PACK "," expr ")"
 //              | "swap(" PACK "," expr ")" | "setdim(" PACK "," expr "," expr ")"
 //   item      := expr | "*" PACK
-//   expr      := INT | IDENT (a bound dim or an int attribute) | PACK "[" expr "]" | "rank(" PACK ")"
+//   expr      := INT | IDENT (a bound dim or an int attribute) | PACK "[" expr "]" | "rank(" PACK
+//   ")"
 //              | "numel(" PACK | "@shape" ")" | "count(" ATTR ")" | expr ("+"|"-"|"*"|"/") expr
 //              | "(" expr ")" | "if" cond "then" expr "else" expr        ("/" is floor division)
-//   cond      := expr ("=="|"<="|"<") expr | "broadcastable(" shape "," shape ")" | "nonneg(" ATTR ")"
+//   cond      := expr ("=="|"<="|"<") expr | "broadcastable(" shape "," shape ")" | "nonneg(" ATTR
+//   ")"
 // Recipes: `operand: call`, where call := "g" | OPERAND | OP "(" args ")" and args are calls
 // followed by keyword arguments `attr=expr` or `shape=shape`. Internal shape-only rows (not ops):
 // `sumToShape: x[*t] -> @shape where broadcastable(@shape, t)` (the reduction broadcastTo's VJP
@@ -38,14 +40,17 @@ namespace verigrad::rules {
 
 struct DimExpr {
   enum class Kind : uint8_t {
-    Const,      // value
-    Dim,        // name: a dim variable bound by an operand pattern
-    Attr,       // name: an int attribute of the node (or a keyword argument in a recipe)
-    PackDim,    // name[index]: pack element
-    Rank,       // rank(name)
-    Numel,      // numel(name), or numel(@shape) when name == "@shape"
-    Count,      // count(name): length of an `ints`/`lits` attribute
-    Add, Sub, Mul, FloorDiv,  // lhs, rhs
+    Const,    // value
+    Dim,      // name: a dim variable bound by an operand pattern
+    Attr,     // name: an int attribute of the node (or a keyword argument in a recipe)
+    PackDim,  // name[index]: pack element
+    Rank,     // rank(name)
+    Numel,    // numel(name), or numel(@shape) when name == "@shape"
+    Count,    // count(name): length of an `ints`/`lits` attribute
+    Add,
+    Sub,
+    Mul,
+    FloorDiv,   // lhs, rhs
     IfThenElse  // cond ? lhs : rhs
   };
   Kind kind = Kind::Const;
@@ -65,7 +70,7 @@ struct ShapeExpr {
   };
   struct Item {
     bool isPack = false;
-    std::string pack;             // when isPack
+    std::string pack;                    // when isPack
     std::shared_ptr<const DimExpr> dim;  // otherwise
   };
   Kind kind = Kind::List;
@@ -77,10 +82,10 @@ struct ShapeExpr {
 struct Cond {
   enum class Kind : uint8_t { Eq, Le, Lt, Broadcastable, NonNeg };
   Kind kind = Kind::Eq;
-  std::shared_ptr<const DimExpr> lhs, rhs;     // Eq, Le, Lt
-  std::shared_ptr<const ShapeExpr> from, to;   // Broadcastable(from, to)
-  std::string attr;                            // NonNeg
-  std::string text;                            // source text, for messages
+  std::shared_ptr<const DimExpr> lhs, rhs;    // Eq, Le, Lt
+  std::shared_ptr<const ShapeExpr> from, to;  // Broadcastable(from, to)
+  std::string attr;                           // NonNeg
+  std::string text;                           // source text, for messages
 };
 
 struct OperandPattern {

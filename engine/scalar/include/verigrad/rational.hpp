@@ -3,12 +3,11 @@
 // throws), exact comparison, and correctly rounded conversion to float and double.
 #pragma once
 
+#include <boost/multiprecision/gmp.hpp>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
-
-#include <boost/multiprecision/gmp.hpp>
 
 #include "verigrad/exact_literal.hpp"
 #include "verigrad/result.hpp"
@@ -20,9 +19,9 @@ class Rational {
   using Impl = boost::multiprecision::number<boost::multiprecision::gmp_rational,
                                              boost::multiprecision::et_off>;
 
-  Rational() = default;                           // 0
+  Rational() = default;                                   // 0
   Rational(int64_t n) : v_(static_cast<long long>(n)) {}  // NOLINT: integers convert implicitly
-  Rational(int n) : v_(n) {}                      // NOLINT
+  Rational(int n) : v_(n) {}                              // NOLINT
   explicit Rational(Impl v) : v_(std::move(v)) {}
 
   // p/q in lowest terms with a positive denominator; q == 0 is a DomainError.
@@ -44,11 +43,23 @@ class Rational {
   const Impl& impl() const { return v_; }
 
   Rational operator-() const { return Rational(Impl(-v_)); }
-  Rational& operator+=(const Rational& o) { v_ += o.v_; return *this; }
-  Rational& operator-=(const Rational& o) { v_ -= o.v_; return *this; }
-  Rational& operator*=(const Rational& o) { v_ *= o.v_; return *this; }
+  Rational& operator+=(const Rational& o) {
+    v_ += o.v_;
+    return *this;
+  }
+  Rational& operator-=(const Rational& o) {
+    v_ -= o.v_;
+    return *this;
+  }
+  Rational& operator*=(const Rational& o) {
+    v_ *= o.v_;
+    return *this;
+  }
   // Precondition: o != 0 (kernels check and report a DomainError first).
-  Rational& operator/=(const Rational& o) { v_ /= o.v_; return *this; }
+  Rational& operator/=(const Rational& o) {
+    v_ /= o.v_;
+    return *this;
+  }
 
   friend Rational operator+(Rational a, const Rational& b) { return a += b; }
   friend Rational operator-(Rational a, const Rational& b) { return a -= b; }

@@ -11,12 +11,12 @@
 namespace verigrad::oracle {
 
 struct Mismatch {
-  std::string what;        // "value", "gradient", "error", "shape", "float-bound", ...
-  int64_t node = -1;       // value id in Γ ++ ss, -1 when the disagreement is not about one
-  std::string element;     // multi-index like "[1,0]", empty when not about one element
-  std::string engine;      // the engine's value or error
-  std::string spec;        // the reference's value or error
-  std::string detail;      // anything else worth saying (bound, seed, ...)
+  std::string what;     // "value", "gradient", "error", "shape", "float-bound", ...
+  int64_t node = -1;    // value id in Γ ++ ss, -1 when the disagreement is not about one
+  std::string element;  // multi-index like "[1,0]", empty when not about one element
+  std::string engine;   // the engine's value or error
+  std::string spec;     // the reference's value or error
+  std::string detail;   // anything else worth saying (bound, seed, ...)
 };
 
 // Multi-line report: the property, node id and op text, element, both values, then the graph

@@ -63,7 +63,7 @@ struct OpRounding {
   Count forwardDepth;  // k of a Summed forward value
   Magnitude forwardMagnitude = Magnitude::OfAbsoluteTerms;
   Count forwardDivisor{Count::Source::Fixed, 0, 0, 1};  // the op divides its sum by this (mean)
-  std::array<VjpRounding, 3> vjp{};  // per operand slot (the op's arity entries are used)
+  std::array<VjpRounding, 3> vjp{};            // per operand slot (the op's arity entries are used)
   const detail::KernelModel* model = nullptr;  // Modelled rows: forward value and every VJP
 };
 
