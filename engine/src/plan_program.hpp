@@ -1,5 +1,5 @@
-// PlanProgram<T>: a Plan's graph lowered once into flat steps, so that reruns skip the work the
-// graph alone decides.
+// plan_program::Program<T>: a Plan's graph lowered once into flat steps, so that reruns skip the
+// work the graph alone decides.
 //  - Forward: a scalar node of a pointwise op (float and double) becomes a step that applies the
 //    op's Pointwise rule directly to the value arena: no argument assembly and one dispatch, where
 //    the generic path builds NodeArgs and goes through the family and op switches. Every other
