@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <random>
 
 #include "test_support.hpp"
@@ -15,6 +14,7 @@
 namespace verigrad {
 namespace {
 
+using testing::bitIdentical;
 using testing::Unwrap;
 
 constexpr uint8_t code(Op op) { return static_cast<uint8_t>(op); }
@@ -154,13 +154,6 @@ Graph everyPointwiseOp() {
   Var acc = fromVector;
   for (const Var& t : terms) acc = b.add(acc, b.mul(t, b.sum(t)));
   return Unwrap(b.finish());
-}
-
-template <class T>
-bool bitIdentical(const Context<T>& a, const Context<T>& b) {
-  return a.flat().size() == b.flat().size() &&
-         (a.flat().empty() ||
-          std::memcmp(a.flat().data(), b.flat().data(), a.flat().size() * sizeof(T)) == 0);
 }
 
 template <class T>

@@ -3,7 +3,6 @@
 #include "verigrad/plan.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <random>
 
 #include "test_support.hpp"
@@ -11,6 +10,7 @@
 namespace verigrad {
 namespace {
 
+using testing::bitIdentical;
 using testing::L;
 using testing::TQ;
 using testing::Unwrap;
@@ -39,13 +39,6 @@ std::vector<Tensor<T>> randomInputs(const Graph& g, std::mt19937_64& rng) {
     in.push_back(std::move(t));
   }
   return in;
-}
-
-template <class T>
-bool bitIdentical(const Context<T>& a, const Context<T>& b) {
-  if (a.flat().size() != b.flat().size()) return false;
-  return a.flat().empty() ||
-         std::memcmp(a.flat().data(), b.flat().data(), a.flat().size() * sizeof(T)) == 0;
 }
 
 template <class T>

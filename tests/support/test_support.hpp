@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
@@ -61,6 +62,14 @@ T Unwrap(Result<T> r) {
     throw std::runtime_error("unexpected error: " + r.error().message);
   }
   return std::move(r).value();
+}
+
+// Two contexts hold the same bits (float and double; NaN payloads and signed zeros included).
+template <class T>
+bool bitIdentical(const Context<T>& a, const Context<T>& b) {
+  if (a.flat().size() != b.flat().size()) return false;
+  return a.flat().empty() ||
+         std::memcmp(a.flat().data(), b.flat().data(), a.flat().size() * sizeof(T)) == 0;
 }
 
 }  // namespace verigrad::testing
