@@ -79,26 +79,29 @@ void copyInputs(CompiledState<T>& state, std::span<const Tensor<T>> inputs) {
   }
 }
 
-// Evaluates every node in id order from the inputs in Γ's slots. Each node's slot is
-// value-initialised first, as the kernels' contract says (except for the ops that overwrite it,
-// kernels::kForwardOverwrites), so whatever the arena held before (a fresh uninitialised one, or a
-// Plan's last run) the result is the same.
+// Evaluates node `id` into its slot of `arena`. The slot is value-initialised first, as the
+// kernels' contract says (except for the ops that overwrite it, kernels::kForwardOverwrites), so
+// whatever the arena held before (a fresh uninitialised one, or a Plan's last run) the result is
+// the same.
+template <class T>
+Status evaluateNode(const kernels::GraphView<T>& view, T* arena, ValueId id) {
+  const Node& n = view.producer(id);
+  T* out = arena + view.offsets[id];
+  if (!kernels::kForwardOverwrites[static_cast<size_t>(n.op)]) {
+    kernels::valueInitialise(out, n.shape.numel());
+  }
+  return kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
+}
+
+// Evaluates every node in id order from the inputs in Γ's slots.
 template <class T>
 Status evaluate(CompiledState<T>& state) {
-  const Graph& graph = state.graph;
-  const size_t numInputs = graph.numInputs();
+  const size_t numInputs = state.graph.numInputs();
   const kernels::GraphView<T> view(state);
   T* arena = state.values.arena().data();
-  const size_t numNodes = graph.numNodes();  // hoisted: kernels' stores could alias the body
+  const size_t numNodes = state.graph.numNodes();  // hoisted: kernels' stores could alias the body
   for (size_t k = 0; k < numNodes; ++k) {
-    const auto id = static_cast<ValueId>(numInputs + k);
-    T* out = arena + view.offsets[id];
-    const Node& n = view.nodes[k];
-    if (!kernels::kForwardOverwrites[static_cast<size_t>(n.op)]) {
-      kernels::valueInitialise(out, n.shape.numel());
-    }
-    Status st = kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
-    if (!st.ok()) return st.error();
+    VG_TRY_STATUS(evaluateNode(view, arena, static_cast<ValueId>(numInputs + k)));
   }
   return okStatus();
 }

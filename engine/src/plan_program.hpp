@@ -204,14 +204,7 @@ Status forward(CompiledState<T>& s, const Program<T>& p) {
       runScalarForward(st, arena, lits);
       continue;
     }
-    const ValueId id = st.aux;
-    const Node& n = view.producer(id);
-    T* out = arena + st.out;
-    if (!kernels::kForwardOverwrites[static_cast<size_t>(n.op)]) {
-      kernels::valueInitialise(out, n.shape.numel());
-    }
-    Status status = kernels::forwardNode(view.args(id, arena, /*withOut=*/false), out);
-    if (!status.ok()) return status.error();
+    VG_TRY_STATUS(compile_steps::evaluateNode(view, arena, st.aux));
   }
   return okStatus();
 }
