@@ -10,7 +10,8 @@
 //    and the runs of unreached slots to zero) and reused while the id stays the same.
 // The scalar steps compute with the same rules, in the same operand order, with the same
 // Assign/Add decisions as the sweeps of tape.inl, so the results are bit-identical to compile +
-// Tape (property `plan-reuse`, tests/engine/plan_program_test.cpp).
+// Tape (property `plan-reuse`, tests/engine/plan_program_test.cpp). Tape's one-shot sweeps decide
+// as they go instead: for a single run, lowering costs more than it saves.
 #pragma once
 
 #include <algorithm>
