@@ -130,13 +130,9 @@ inline T scalarValue(const Step& st, const T* v, const T* lits) {
   }
 }
 
-template <class T>
-inline void put(T& dst, const T& c, bool adds) {
-  if (adds) {
-    dst += c;
-  } else {
-    dst = c;
-  }
+// The mode lowered for operand k's write.
+inline kernels::Accum modeOf(uint8_t addMask, size_t k) {
+  return (addMask >> k) & 1u ? kernels::Accum::Add : kernels::Accum::Assign;
 }
 
 // The contributions of one scalar step, in operand order; operands that are one value sum their
@@ -147,15 +143,16 @@ inline void scalarVjp(const Step& st, uint8_t addMask, const T* v, T* grads, con
   const T g = grads[st.out];
   const T* l = lits + st.aux;
   if constexpr (kernels::kArityOf[static_cast<size_t>(op)] == 1) {
-    put(grads[st.x0], P::template grad<0>(g, v[st.x0], v[st.out], l), addMask & 1u);
+    kernels::accumulate(grads[st.x0], P::template grad<0>(g, v[st.x0], v[st.out], l),
+                        modeOf(addMask, 0));
   } else {
     const T c0 = P::template grad<0>(g, v[st.x0], v[st.x1], v[st.out], l);
     const T c1 = P::template grad<1>(g, v[st.x0], v[st.x1], v[st.out], l);
     if (st.sameOperands) {
-      put(grads[st.x0], T(c0 + c1), addMask & 1u);
+      kernels::accumulate(grads[st.x0], T(c0 + c1), modeOf(addMask, 0));
     } else {
-      put(grads[st.x0], c0, addMask & 1u);
-      put(grads[st.x1], c1, (addMask >> 1) & 1u);
+      kernels::accumulate(grads[st.x0], c0, modeOf(addMask, 0));
+      kernels::accumulate(grads[st.x1], c1, modeOf(addMask, 1));
     }
   }
 }
@@ -233,7 +230,7 @@ void backwardAll(const CompiledState<T>& s, const Program<T>& p, Context<T>& gra
         [&](ValueId parent) {  // the mode lowered for the parent's first operand slot
           const auto k =
               static_cast<size_t>(std::find(parents, parents + n.numParents, parent) - parents);
-          return (st.addMask >> k) & 1u ? kernels::Accum::Add : kernels::Accum::Assign;
+          return modeOf(st.addMask, k);
         },
         [](ValueId) {});
   }
