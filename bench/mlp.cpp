@@ -83,6 +83,13 @@ struct VerigradMlp::Impl {
               t(Shape{kHidden}, d.b2),    t(Shape{kHidden, kClasses}, d.w3),
               t(Shape{kClasses}, d.b3)};
   }
+  // The inputs the last adopting compile holds, back here (no copy: the compiled step is the
+  // only owner of its state).
+  void takeInputsBack() {
+    if (!compiled) return;
+    if (compiled->values().adoptsInputs()) inputs = std::move(*compiled).releaseInputs();
+    compiled.reset();
+  }
   Graph graph;
   std::vector<Tensor<float>> inputs;
   std::optional<verigrad::Compiled<float>> compiled;
@@ -95,8 +102,16 @@ VerigradMlp::~VerigradMlp() { delete impl_; }
 
 void VerigradMlp::forward() {
   impl_->grads.reset();
-  impl_->compiled.reset();
+  impl_->takeInputsBack();
+  impl_->compiled.emplace(
+      must(verigrad::compile<float>(impl_->graph, std::move(impl_->inputs)), "compile"));
+}
+
+void VerigradMlp::copyingStep() {
+  impl_->grads.reset();
+  impl_->takeInputsBack();
   impl_->compiled.emplace(must(verigrad::compile<float>(impl_->graph, impl_->inputs), "compile"));
+  backward();
 }
 
 void VerigradMlp::backward() {
@@ -111,6 +126,7 @@ void VerigradMlp::step() {
 
 void VerigradMlp::planStep() {
   if (!impl_->plan) {
+    impl_->takeInputsBack();
     // The inputs (batch and weights) live in the plan, as a training loop keeps them: an
     // optimizer updates them in place through input(i) and no step copies them.
     impl_->plan.emplace(must(verigrad::Plan<float>::make(impl_->graph), "plan"));

@@ -89,13 +89,18 @@ class VerigradMlp {
   ~VerigradMlp();
   VerigradMlp(const VerigradMlp&) = delete;
   VerigradMlp& operator=(const VerigradMlp&) = delete;
-  void step();  // compile<float> + backwardDenseAllFromOutput
+  // compile<float>(graph, std::move(inputs)) + backwardDenseAllFromOutput: the inputs (batch and
+  // weights) are adopted, not copied, and come back through releaseInputs() at the next step,
+  // as a training loop updating its weights between steps would take them back.
+  void step();
+  // The same with the copying compile<float>(graph, inputs): every step copies the inputs.
+  void copyingStep();
   // The training-loop form: a Plan<float> made once with the inputs written into it (input(i)),
   // then forward() + backwardDenseAllFromOutput into the same buffers (bit-identical results to
   // step()); no step copies the weights, as a training loop updating them in place would not.
   void planStep();
   MlpResult planResult() const;
-  void forward();            // compile<float> only (keeps the result for backward())
+  void forward();            // step()'s compile<float> only (keeps it for backward())
   void backward();           // backwardDenseAllFromOutput of the last forward()
   MlpResult result() const;  // of the last step or backward
 

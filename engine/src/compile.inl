@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,10 +35,10 @@ Status checkInputs(const Graph& graph, std::span<const Tensor<T>> inputs, std::s
   return okStatus();
 }
 
-// The graph-only part of compiling: refuses ops T cannot compute, converts the literal pool to T,
-// and lays out the (zero) value context.
+// The graph-only part of compiling, except the value context: refuses ops T cannot compute and
+// converts the literal pool to T.
 template <class T>
-Result<std::unique_ptr<CompiledState<T>>> prepare(const Graph& graph) {
+Result<std::unique_ptr<CompiledState<T>>> checkAndConvert(const Graph& graph) {
   using Traits = ScalarTraits<T>;
   auto state = std::make_unique<CompiledState<T>>();
   state->graph = graph;
@@ -64,7 +65,15 @@ Result<std::unique_ptr<CompiledState<T>>> prepare(const Graph& graph) {
       state->literals.push_back(std::move(converted).value());
     }
   }
-  state->values = Context<T>::uninitialized(graph);  // evaluate writes every slot
+  return state;
+}
+
+// checkAndConvert, then the value context with Γ in its arena (uninitialised: evaluate, or the
+// caller for Γ, writes every slot).
+template <class T>
+Result<std::unique_ptr<CompiledState<T>>> prepare(const Graph& graph) {
+  Result<std::unique_ptr<CompiledState<T>>> state = checkAndConvert<T>(graph);
+  if (state.ok()) state.value()->values = Context<T>::uninitialized(graph);
   return state;
 }
 
@@ -86,7 +95,7 @@ void copyInputs(CompiledState<T>& state, std::span<const Tensor<T>> inputs) {
 template <class T>
 Status evaluateNode(const kernels::GraphView<T>& view, T* arena, ValueId id) {
   const Node& n = view.producer(id);
-  T* out = arena + view.offsets[id];
+  T* out = view.outputSlot(arena, id);
   if (!kernels::kForwardOverwrites[static_cast<size_t>(n.op)]) {
     kernels::valueInitialise(out, n.shape.numel());
   }
@@ -116,6 +125,40 @@ Result<Compiled<T>> compile(const Graph& graph, std::span<const Tensor<T>> input
   compile_steps::copyInputs(*state.value(), inputs);
   VG_TRY_STATUS(compile_steps::evaluate(*state.value()));
   return Compiled<T>(std::shared_ptr<const CompiledState<T>>(std::move(state).value()));
+}
+
+template <class T>
+Result<Compiled<T>> compile(const Graph& graph, std::vector<Tensor<T>>&& inputs) {
+  VG_TRY_STATUS(compile_steps::checkInputs(graph, std::span<const Tensor<T>>(inputs), "compile"));
+  Result<std::unique_ptr<CompiledState<T>>> prepared = compile_steps::checkAndConvert<T>(graph);
+  if (!prepared.ok()) return prepared.error();
+  CompiledState<T>& state = *prepared.value();
+  state.values = Context<T>::adopting(graph, std::move(inputs));
+  if (Status evaluated = compile_steps::evaluate(state); !evaluated.ok()) {
+    inputs = state.values.releaseInputs();  // an error must not cost the caller its tensors
+    return evaluated.error();
+  }
+  return Compiled<T>(std::shared_ptr<const CompiledState<T>>(std::move(prepared).value()));
+}
+
+template <class T>
+std::vector<Tensor<T>> Compiled<T>::releaseInputs() && {
+  std::vector<Tensor<T>> inputs;
+  if (!state_) return inputs;  // already released or moved from
+  // The only owners are this object and its own tape: nobody else can read Γ any more. The
+  // acquire fence pairs with the release of any other owner that has just let go.
+  if (state_->values.adoptsInputs() && state_.use_count() == 2) {
+    std::atomic_thread_fence(std::memory_order_acquire);
+    // The state was created non-const (compile's make_unique); only the handles are const.
+    inputs = const_cast<CompiledState<T>&>(*state_).values.releaseInputs();
+  } else {
+    const size_t numInputs = state_->graph.numInputs();
+    inputs.reserve(numInputs);
+    for (size_t i = 0; i < numInputs; ++i) inputs.push_back(state_->values.tensor(i));
+  }
+  tape_.state_.reset();
+  state_.reset();
+  return inputs;
 }
 
 template <class T>

@@ -54,13 +54,24 @@ struct GraphView {
         literals(s.literals.data()),
         offsets(s.graph.valueOffsets().data()),
         inputs(s.graph.inputs().data()),
-        numInputs(s.graph.numInputs()) {}
+        numInputs(s.graph.numInputs()),
+        adopted(s.values.adoptedInputs()),
+        numAdopted(s.values.adoptsInputs() ? s.graph.numInputs() : 0),
+        arenaStart(s.values.arenaStart()) {}
 
   const Node& producer(ValueId id) const { return nodes[id - numInputs]; }
   ShapeRef shapeOf(ValueId id) const {
     return id < numInputs ? ShapeRef(inputs[id]) : nodes[id - numInputs].shape;
   }
   const ValueId* parentsOf(const Node& n) const { return parentPool + n.parentBegin; }
+
+  // Value `id`'s slot given the value arena `values` (s.values.arena()): an adopted input's own
+  // buffer, or its place in the arena.
+  const T* valueSlot(const T* values, ValueId id) const {
+    return id < numAdopted ? adopted[id].data() : values + (offsets[id] - arenaStart);
+  }
+  // A node's own slot (never an input), for forward evaluation to write.
+  T* outputSlot(T* values, ValueId id) const { return values + (offsets[id] - arenaStart); }
 
   // The arguments of node `id` over the value arena `values`; `withOut` also sets the node's
   // forward value (for VJPs).
@@ -74,9 +85,9 @@ struct GraphView {
     a.lits = std::span<const T>(literals + n.litBegin, n.litCount);
     const ValueId* parents = parentsOf(n);
     for (size_t k = 0; k < n.numParents; ++k) {
-      a.in[k] = TensorView<T>{values + offsets[parents[k]], shapeOf(parents[k])};
+      a.in[k] = TensorView<T>{valueSlot(values, parents[k]), shapeOf(parents[k])};
     }
-    if (withOut) a.out = TensorView<T>{values + offsets[id], n.shape};
+    if (withOut) a.out = TensorView<T>{values + (offsets[id] - arenaStart), n.shape};
     return a;
   }
 
@@ -88,6 +99,11 @@ struct GraphView {
   const uint64_t* offsets;
   const Shape* inputs;
   size_t numInputs;
+  // A value context that adopted its inputs (Context::adoptsInputs): Γ's slots are those
+  // tensors, and the arena begins at arenaStart. Otherwise numAdopted and arenaStart are 0.
+  const Tensor<T>* adopted;
+  size_t numAdopted;
+  uint64_t arenaStart;
 };
 
 template <class T>

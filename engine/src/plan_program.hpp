@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -53,8 +54,11 @@ struct Program {
   std::vector<std::pair<uint64_t, uint64_t>> zeroRuns;  // unreached slots: (offset, count)
 };
 
+// A Plan's value context keeps Γ in its arena (it never adopts inputs), so the steps' offsets
+// are the Γ ++ ss layout's own.
 template <class T>
 Program<T> lower(const CompiledState<T>& s) {
+  assert(!s.values.adoptsInputs());
   const kernels::GraphView<T> view(s);
   const size_t numInputs = s.graph.numInputs(), numNodes = s.graph.numNodes();
   Program<T> p;

@@ -225,8 +225,14 @@ Result<Context<T>> Tape<T>::backwardDenseFrom(const Context<T>& grads0) const {
   VG_TRY_STATUS(sweep::checkSeedContext(
       g, grads0.size(), [&](size_t id) -> const Shape& { return grads0.shape(id); }));
   Context<T> grads = Context<T>::uninitialized(g);
+  // grads0 may be a value context that adopted its inputs: Γ's slots outside its arena.
+  const size_t adopted = grads0.adoptsInputs() ? g.numInputs() : 0;
+  for (size_t i = 0; i < adopted; ++i) {
+    const std::span<const T> seed = grads0[i].span();
+    std::copy(seed.begin(), seed.end(), grads.mutableData(i));
+  }
   const std::span<const T> seeds = grads0.flat();
-  std::copy(seeds.begin(), seeds.end(), grads.arena().begin());
+  std::copy(seeds.begin(), seeds.end(), grads.arena().begin() + grads0.arenaStart());
   sweep::denseFromInPlace(*state_, grads);
   return grads;
 }
@@ -248,5 +254,7 @@ Result<Context<T>> Tape<T>::backwardDenseAll(size_t outId, const Tensor<T>& seed
   template class verigrad::Compiled<T>;                                                 \
   template verigrad::Result<verigrad::Compiled<T>> verigrad::compile<T>(                \
       const verigrad::Graph&, std::span<const verigrad::Tensor<T>>);                    \
+  template verigrad::Result<verigrad::Compiled<T>> verigrad::compile<T>(                \
+      const verigrad::Graph&, std::vector<verigrad::Tensor<T>>&&);                      \
   template verigrad::Result<std::vector<verigrad::Tensor<T>>> verigrad::gradientsOf<T>( \
       const verigrad::Context<T>&, std::span<const size_t>);

@@ -10,7 +10,7 @@ namespace {
 
 using namespace detail;
 
-constexpr std::array<Property, 11> kProperties{{
+constexpr std::array<Property, 12> kProperties{{
     {"layout", "exact, interval, double, float",
      "the value context has |Γ|+|ss| values, value i has shape (Γ ++ ss)[i], and the inputs "
      "pass through unchanged",
@@ -58,6 +58,12 @@ constexpr std::array<Property, 11> kProperties{{
      "a Plan made once and rerun (inputs A with a full seed context, inputs B with a one-hot "
      "seed, A again) gives values and gradients bit-identical to a fresh compile each time",
      &checkPlanReuse},
+    {"compile-adopt", "exact, double, float",
+     "compile(g, std::move(inputs)) gives values and gradients identical to compile(g, inputs), "
+     "refuses exactly when it does and then hands the inputs back untouched, keeps Γ's slots in "
+     "the adopted buffers, and releaseInputs() returns those buffers (copies while the state is "
+     "shared)",
+     &checkCompileAdopt},
 }};
 
 }  // namespace

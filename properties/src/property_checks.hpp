@@ -17,6 +17,7 @@ Outcome checkBadInput(const Case& c);      // bad-input      (exact, interval, d
 Outcome checkDeterminism(const Case& c);   // determinism    (double, float)
 Outcome checkFloatLocal(const Case& c);    // float-local    (double, float)
 Outcome checkPlanReuse(const Case& c);     // plan-reuse     (double, float)
+Outcome checkCompileAdopt(const Case& c);  // compile-adopt  (exact, double, float)
 
 // The interval halves of the value properties (properties_interval.cpp), for graphs with a
 // transcendental op; the check functions above dispatch to them.

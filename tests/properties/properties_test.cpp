@@ -26,6 +26,7 @@ RC_GTEST_PROP(Properties, bad_input, ()) { check("bad-input"); }
 RC_GTEST_PROP(Properties, determinism, ()) { check("determinism"); }
 RC_GTEST_PROP(Properties, float_local, ()) { check("float-local"); }
 RC_GTEST_PROP(Properties, plan_reuse, ()) { check("plan-reuse"); }
+RC_GTEST_PROP(Properties, compile_adopt, ()) { check("compile-adopt"); }
 
 // Every property of the table has its RC_GTEST_PROP above, under the id the CLI uses.
 TEST(PropertyTable, EveryPropertyHasItsGoogleTest) {
@@ -44,7 +45,7 @@ TEST(PropertyTable, EveryPropertyHasItsGoogleTest) {
   }
 }
 
-TEST(PropertyTable, TheElevenIdsInOrder) {
+TEST(PropertyTable, TheTwelveIdsInOrder) {
   std::vector<std::string> ids;
   for (const Property& p : properties()) {
     ids.emplace_back(p.id);
@@ -52,9 +53,10 @@ TEST(PropertyTable, TheElevenIdsInOrder) {
     EXPECT_FALSE(p.statement.empty()) << p.id;
     EXPECT_EQ(findProperty(p.id), &p);
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"layout", "out-id", "forward-spec", "backward-spec",
-                                           "vjp-linearity", "adjoint", "all-vs-from", "bad-input",
-                                           "determinism", "float-local", "plan-reuse"}));
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{"layout", "out-id", "forward-spec", "backward-spec",
+                                     "vjp-linearity", "adjoint", "all-vs-from", "bad-input",
+                                     "determinism", "float-local", "plan-reuse", "compile-adopt"}));
   EXPECT_EQ(findProperty("no-such-property"), nullptr);
   EXPECT_EQ(rapidcheckTestId("all-vs-from"), "Properties/all_vs_from");
 }

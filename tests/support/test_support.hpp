@@ -64,12 +64,20 @@ T Unwrap(Result<T> r) {
   return std::move(r).value();
 }
 
-// Two contexts hold the same bits (float and double; NaN payloads and signed zeros included).
+// Two contexts hold the same values, shape for shape and bit for bit (float and double; NaN
+// payloads and signed zeros included), wherever their slots live (a context that adopted its
+// inputs keeps Γ outside its arena).
 template <class T>
 bool bitIdentical(const Context<T>& a, const Context<T>& b) {
-  if (a.flat().size() != b.flat().size()) return false;
-  return a.flat().empty() ||
-         std::memcmp(a.flat().data(), b.flat().data(), a.flat().size() * sizeof(T)) == 0;
+  if (a.size() != b.size()) return false;
+  for (size_t id = 0; id < a.size(); ++id) {
+    const TensorView<T> x = a[id], y = b[id];
+    if (x.shape != y.shape) return false;
+    if (x.numel() > 0 && std::memcmp(x.data, y.data, static_cast<size_t>(x.numel()) * sizeof(T))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace verigrad::testing

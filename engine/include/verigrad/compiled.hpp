@@ -57,9 +57,16 @@ class Compiled {
   // A seed per value, each checked against Γ ++ ss before the sweep (the typed entry point).
   Result<Context<T>> backwardDenseFromSeedCtx(std::span<const Tensor<T>> seeds) const;
 
+  // The inputs back, as tensors, leaving this object empty (like a moved-from one). When compile
+  // adopted them and no copy of this Compiled or its Tape is alive, they are the adopted tensors
+  // themselves (no copy); otherwise copies of Γ's values.
+  std::vector<Tensor<T>> releaseInputs() &&;
+
  private:
   template <class U>
   friend Result<Compiled<U>> compile(const Graph&, std::span<const Tensor<U>>);
+  template <class U>
+  friend Result<Compiled<U>> compile(const Graph&, std::vector<Tensor<U>>&&);
   explicit Compiled(std::shared_ptr<const CompiledState<T>> state) : state_(std::move(state)) {
     tape_.state_ = state_;
   }
@@ -75,6 +82,11 @@ template <class T>
 Result<Compiled<T>> compile(const Graph& graph, const std::vector<Tensor<T>>& inputs) {
   return compile<T>(graph, std::span<const Tensor<T>>(inputs));
 }
+// The same, adopting the inputs instead of copying them: Γ's slots in values() are these tensors'
+// own buffers (a step over large weights saves copying them). On success `inputs` is left empty
+// and releaseInputs() gives the tensors back; on any error it is left as it was.
+template <class T>
+Result<Compiled<T>> compile(const Graph& graph, std::vector<Tensor<T>>&& inputs);
 
 // The gradients of the given ids (TorchLean's gradsPrefix), each re-checked against the graph.
 template <class T>
