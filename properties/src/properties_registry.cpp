@@ -56,7 +56,8 @@ constexpr std::array<Property, 12> kProperties{{
      &checkFloatLocal},
     {"plan-reuse", "double, float",
      "a Plan made once and rerun (inputs A with a full seed context, inputs B with a one-hot "
-     "seed, A again) gives values and gradients bit-identical to a fresh compile each time",
+     "seed, A again) gives values and gradients bit-identical to a fresh compile each time (a "
+     "NaN matches any NaN: IEEE 754 leaves a NaN's sign unspecified)",
      &checkPlanReuse},
     {"compile-adopt", "exact, double, float",
      "compile(g, std::move(inputs)) gives values and gradients identical to compile(g, inputs), "

@@ -1,9 +1,10 @@
 // Plan<T>: compile a graph once, then run forward and the sweeps for new inputs into the same
 // buffers — what a training loop uses. Results are bit-identical to compile<T> + Tape on the same
-// inputs and seeds, and the property `plan-reuse` checks it: make() lowers the graph once (scalar
-// pointwise nodes run their ops' per-element rules directly; the rest run compile's kernels; the
-// sweep's reached/first-write decisions are made once per output id), and reused slots are reset
-// to the state a fresh context starts in.
+// inputs and seeds (except a NaN's sign and payload, which IEEE 754 leaves unspecified and the
+// compiler may pick differently in two code paths), and the property `plan-reuse` checks it: make()
+// lowers the graph once (scalar pointwise nodes run their ops' per-element rules directly; the rest
+// run compile's kernels; the sweep's reached/first-write decisions are made once per output id),
+// and reused slots are reset to the state a fresh context starts in.
 //
 // Thread safety: a Plan is used by one thread at a time (it owns mutable buffers); distinct Plans
 // may share one Graph and run concurrently. References returned by values() and gradients() stay
