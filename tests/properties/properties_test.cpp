@@ -1,4 +1,4 @@
-// The ten named properties under RapidCheck, one GoogleTest each (Properties.<id, '-' as '_'>),
+// The named properties under RapidCheck, one GoogleTest each (Properties.<id, '-' as '_'>),
 // through the same adapter as `verigrad check`, so reproduce strings work in both. A failure
 // prints the property's report: the mismatch, the graph as text and DOT, and the case file.
 #include <gtest/gtest.h>
