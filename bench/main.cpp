@@ -104,10 +104,6 @@ struct RunSizes {
   // libtorch on the chains takes ~1 s per call: one call per repetition, fewer repetitions;
   // verigrad beside it still runs enough calls per repetition to be warm.
   Budget slow{0.25, 5};
-  // W2 at 2 threads competes with whatever else the host runs; its 20 candidates at 0.25 s per
-  // repetition put ~1 s between a step and its floor. Short repetitions, many of them, keep the
-  // pairs close in time, so a burst of load falls on both sides of a ratio.
-  Budget w2{0.05, 45};
   int w5Cases = 200;
   int w5CliCases = 200;
 };
@@ -119,7 +115,6 @@ RunSizes makeRunSizes(bool quick) {
     p.w3Nodes = 2000;
     p.fast = Budget{0.03, 3};
     p.slow = Budget{0.03, 3};
-    p.w2 = Budget{0.03, 3};
     p.w5Cases = 30;
     p.w5CliCases = 30;
   }
@@ -556,7 +551,7 @@ class Bench {
       }
     }
 #endif
-    const std::vector<Stats> s = measure(c, sizes_.w2);
+    const std::vector<Stats> s = measure(c, sizes_.fast);
     auto ms = [](double sec) { return formatSeconds(sec); };
     const std::string name = "W2 MLP step (compile + backwardDenseAllFromOutput)";
 #ifdef VGB_HAVE_PEERS
