@@ -68,10 +68,12 @@ struct GraphView {
   // Value `id`'s slot given the value arena `values` (s.values.arena()): an adopted input's own
   // buffer, or its place in the arena.
   const T* valueSlot(const T* values, ValueId id) const {
-    return id < numAdopted ? adopted[id].data() : values + (offsets[id] - arenaStart);
+    return id < numAdopted ? adopted[id].data() : values + arenaIndex(id);
   }
   // A node's own slot (never an input), for forward evaluation to write.
-  T* outputSlot(T* values, ValueId id) const { return values + (offsets[id] - arenaStart); }
+  T* outputSlot(T* values, ValueId id) const { return values + arenaIndex(id); }
+  // Where a node's value starts in the value arena.
+  uint64_t arenaIndex(ValueId id) const { return offsets[id] - arenaStart; }
 
   // The arguments of node `id` over the value arena `values`; `withOut` also sets the node's
   // forward value (for VJPs).
@@ -87,7 +89,7 @@ struct GraphView {
     for (size_t k = 0; k < n.numParents; ++k) {
       a.in[k] = TensorView<T>{valueSlot(values, parents[k]), shapeOf(parents[k])};
     }
-    if (withOut) a.out = TensorView<T>{values + (offsets[id] - arenaStart), n.shape};
+    if (withOut) a.out = TensorView<T>{values + arenaIndex(id), n.shape};
     return a;
   }
 
